@@ -1,0 +1,14 @@
+// Subcommands of the lcodec tool. Each lives in its own file under apps/ and
+// takes the arguments that follow the subcommand name (argv[0] is the name).
+// Each returns the process exit code: 0 on success, 1 on a failure the user
+// caused or can fix (the message says which), 2 on a bad command line.
+#ifndef LCODEC_APPS_COMMANDS_H_
+#define LCODEC_APPS_COMMANDS_H_
+
+namespace lcodec::apps {
+
+int BenchMain(int argc, char** argv);  // apps/bench.cc: entropy-coder benchmark
+
+}  // namespace lcodec::apps
+
+#endif  // LCODEC_APPS_COMMANDS_H_

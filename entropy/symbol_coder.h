@@ -1,0 +1,51 @@
+// Symbol coding for the codecs: a whole latent tensor in, one blob out.
+//
+// The symbols are cut into contiguous substreams of symbols_per_substream
+// (the last one shorter), each an independent rANS stream (entropy/rans.h),
+// so that encoding and decoding can use several threads. The cut depends
+// only on the symbol count and symbols_per_substream, never on the thread
+// count, so the bytes are the same however many threads made them.
+//
+// Blob format (varint = unsigned LEB128, at most 10 bytes):
+//   varint  symbols_per_substream            >= 1
+//   varint  substream count                  = ceil(count / symbols_per_substream)
+//   varint  byte length of each substream, in order
+//   the substreams, back to back             lengths sum to exactly the rest
+// The symbol count itself is not stored: the caller knows it from the tensor
+// shape, and the decoder checks the blob against it.
+#ifndef LCODEC_ENTROPY_SYMBOL_CODER_H_
+#define LCODEC_ENTROPY_SYMBOL_CODER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "entropy/cdf_table.h"
+
+namespace lcodec::entropy {
+
+struct CodingOptions {
+  // Long enough that a substream's 8-byte state and its length field cost
+  // little; short enough that a 1-megapixel image's latents split across
+  // a few threads.
+  size_t symbols_per_substream = size_t{1} << 16;
+  int threads = 1;  // at most this many threads encode, >= 1
+};
+
+// Codes values[k] with CDF indexes[k] of `table`, for k < count, and
+// replaces `out` with the blob. InvalidArgument if an index is outside the
+// table or an option is out of range.
+Status EncodeSymbols(const CdfTable& table, const int32_t* values, const uint16_t* indexes, size_t count,
+                     const CodingOptions& options, std::vector<uint8_t>* out);
+
+// Decodes `count` values from a blob made by EncodeSymbols with the same
+// table and indexes, using up to `threads` (>= 1) threads. Corrupt if the
+// blob is damaged, does not match `count`, or uses an index outside the
+// table; InvalidArgument if threads < 1. On failure values[] holds garbage.
+Status DecodeSymbols(const CdfTable& table, const uint8_t* data, size_t size, const uint16_t* indexes, size_t count,
+                     int threads, int32_t* values);
+
+}  // namespace lcodec::entropy
+
+#endif  // LCODEC_ENTROPY_SYMBOL_CODER_H_

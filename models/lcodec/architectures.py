@@ -1,0 +1,148 @@
+"""Image compression architectures with variable rate in one set of weights.
+
+All models share the analysis/synthesis transforms of Ballé et al. (2018)
+and cover a continuous range of rates with learned per-channel gain vectors
+(Cui et al., "Asymmetric Gained Deep Image Compression", 2021): the latent is
+multiplied by gain[l] before quantization and by inverse_gain[l] before
+synthesis, one pair per trained rate level l; qualities between levels
+interpolate the gains geometrically.
+
+Models return a dict with "x_hat" and "likelihoods" (a dict of tensors), so
+the rate is -sum(log2 likelihoods) / pixels.
+"""
+from typing import Dict
+
+import torch
+import torch.nn as nn
+
+from .entropy_models import EntropyBottleneck, GaussianConditional
+from .layers import GDN, conv, deconv
+
+# Rate-distortion trade-offs of the trained levels (loss = lambda * 255^2 * MSE + bpp),
+# the same ladder as CompressAI's quality 1..8.
+LAMBDAS = (0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.0932, 0.1800)
+
+
+def round_with_straight_through(x: torch.Tensor) -> torch.Tensor:
+    """Rounds in the forward pass, passes gradients unchanged backwards."""
+    return x + (torch.round(x) - x).detach()
+
+
+def analysis_transform(n: int, m: int) -> nn.Sequential:
+    return nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
+
+
+def synthesis_transform(n: int, m: int) -> nn.Sequential:
+    return nn.Sequential(deconv(m, n), GDN(n, inverse=True), deconv(n, n), GDN(n, inverse=True),
+                         deconv(n, n), GDN(n, inverse=True), deconv(n, 3))
+
+
+def interpolate_gain(log_gains: torch.Tensor, position: torch.Tensor) -> torch.Tensor:
+    """Gains (batch, M, 1, 1) at real-valued positions in [0, levels - 1]:
+    geometric interpolation between the two nearest trained levels."""
+    levels, channels = log_gains.shape
+    position = position.to(log_gains.dtype).clamp(0, levels - 1).reshape(-1, 1)
+    lower = position.floor().clamp(max=levels - 2).long().squeeze(1)
+    t = position - lower.unsqueeze(1).to(position.dtype)
+    log = (1 - t) * log_gains[lower] + t * log_gains[lower + 1]
+    return torch.exp(log).reshape(-1, channels, 1, 1)
+
+
+class VariableRateModel(nn.Module):
+    """Owns the analysis/synthesis transforms and the gain vectors."""
+
+    downsampling = 16  # input sides must be multiples of this
+
+    def __init__(self, n: int, m: int, levels: int = len(LAMBDAS)):
+        super().__init__()
+        self.n, self.m, self.levels = n, m, levels
+        self.g_a = analysis_transform(n, m)
+        self.g_s = synthesis_transform(n, m)
+        # Log-domain gains: positive by construction, interpolated linearly.
+        self.log_gain = nn.Parameter(torch.zeros(levels, m))
+        self.log_inverse_gain = nn.Parameter(torch.zeros(levels, m))
+
+    def gains(self, quality: torch.Tensor):
+        """Gain and inverse gain, each (batch, M, 1, 1), for real-valued quality
+        positions in [0, levels - 1] (level l is quality position l)."""
+        return interpolate_gain(self.log_gain, quality), interpolate_gain(self.log_inverse_gain, quality)
+
+
+class FactorizedPrior(VariableRateModel):
+    """Ballé et al. (2017/2018) factorized prior: each latent channel has one density."""
+
+    def __init__(self, n: int = 128, m: int = 192):
+        super().__init__(n, m)
+        self.entropy_bottleneck = EntropyBottleneck(m)
+
+    def forward(self, x: torch.Tensor, quality: torch.Tensor) -> Dict:
+        gain, inverse_gain = self.gains(quality)
+        y = self.g_a(x) * gain
+        y_noisy, y_likelihoods = self.entropy_bottleneck(y)
+        y_hat = round_with_straight_through(y) if self.training else y_noisy
+        return {"x_hat": self.g_s(y_hat * inverse_gain), "likelihoods": {"y": y_likelihoods}}
+
+    def aux_loss(self) -> torch.Tensor:
+        return self.entropy_bottleneck.aux_loss()
+
+
+class MeanScaleHyperprior(VariableRateModel):
+    """Hyperprior model: a side latent z predicts each latent's Gaussian scale
+    (and, with ``predict_means``, its mean: Minnen et al. 2018 without context).
+
+    The hyper-synthesis h_s uses ReLU only, so export can turn it into an exact
+    integer network (integer_hyper.py) that decides the entropy coding.
+    """
+
+    downsampling = 64
+
+    def __init__(self, n: int = 128, m: int = 192, predict_means: bool = True):
+        super().__init__(n, m)
+        self.predict_means = predict_means
+        self.h_a = nn.Sequential(conv(m, n, 3, 1), nn.ReLU(inplace=True), conv(n, n), nn.ReLU(inplace=True), conv(n, n))
+        outputs = 2 * m if predict_means else m
+        self.h_s = nn.Sequential(deconv(n, n), nn.ReLU(inplace=True), deconv(n, n), nn.ReLU(inplace=True),
+                                 conv(n, outputs, 3, 1))
+        self.entropy_bottleneck = EntropyBottleneck(n)
+        self.gaussian_conditional = GaussianConditional()
+
+    def hyper_parameters(self, z_hat: torch.Tensor):
+        """Means and scales of the latent from the decoded hyper-latent."""
+        params = self.h_s(z_hat)
+        if self.predict_means:
+            means, scales = params.chunk(2, dim=1)
+        else:
+            means, scales = torch.zeros_like(params), params
+        return means, scales
+
+    def forward(self, x: torch.Tensor, quality: torch.Tensor) -> Dict:
+        gain, inverse_gain = self.gains(quality)
+        y = self.g_a(x) * gain
+        z = self.h_a(y if self.predict_means else torch.abs(y))
+        z_hat, z_likelihoods = self.entropy_bottleneck(z)
+        means, scales = self.hyper_parameters(z_hat)
+        if self.training:
+            # Rate from noisy latents; distortion from truly rounded residuals
+            # (Minnen & Singh 2020), so training sees the decoder's quantization.
+            y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
+        else:
+            y_for_rate = torch.round(y - means) + means
+        y_likelihoods = self.gaussian_conditional.likelihood(y_for_rate - means, scales)
+        y_hat = round_with_straight_through(y - means) + means
+        x_hat = self.g_s(y_hat * inverse_gain)
+        return {"x_hat": x_hat, "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
+
+    def aux_loss(self) -> torch.Tensor:
+        return self.entropy_bottleneck.aux_loss()
+
+
+def ScaleHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
+    """Ballé et al. (2018) scale hyperprior: the mean-scale model without means."""
+    return MeanScaleHyperprior(n, m, predict_means=False)
+
+
+ARCHITECTURES = {
+    "factorized": FactorizedPrior,
+    "scale-hyperprior": ScaleHyperprior,
+    "mean-scale-hyperprior": MeanScaleHyperprior,
+}

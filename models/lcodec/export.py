@@ -1,0 +1,130 @@
+"""Export a trained image model to the single file the C++ codec loads.
+
+The file is a TorchScript archive holding:
+  * methods ``analysis``, ``hyper_analysis``, ``hyper_synthesis`` and
+    ``synthesis`` (see ImageCodecModule);
+  * the entropy tables as integer buffers ``{z,y}_cdfs`` (all CDFs
+    concatenated), ``{z,y}_cdf_sizes`` (n + 2 per CDF) and ``{z,y}_offsets``;
+  * an extra file ``manifest.json`` (format version, architecture, sizes).
+Float weights are stored as fp16 (half the size) and widened to fp32 on load;
+the integer hyper-synthesis is stored as integers and is never converted.
+"""
+import json
+from typing import Dict, List, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .architectures import LAMBDAS, MeanScaleHyperprior, interpolate_gain
+from .integer_hyper import IntegerHyperSynthesis, build_integer_hyper_synthesis
+
+FORMAT_VERSION = 1
+QUALITY_MIN = 1.0  # CLI quality q maps to gain position q - QUALITY_MIN
+
+
+def _flatten_tables(cdfs: List[np.ndarray], offsets: List[int]) -> Dict[str, torch.Tensor]:
+    return {
+        "cdfs": torch.from_numpy(np.concatenate(cdfs).astype(np.int32)),
+        "cdf_sizes": torch.tensor([len(c) for c in cdfs], dtype=torch.int32),
+        "offsets": torch.tensor(offsets, dtype=torch.int32),
+    }
+
+
+class ImageCodecModule(nn.Module):
+    """What the C++ encoder and decoder call. Quality is the CLI's q (1..levels)."""
+
+    def __init__(self, model: MeanScaleHyperprior, integer_hyper: IntegerHyperSynthesis,
+                 z_tables: Dict[str, torch.Tensor], y_tables: Dict[str, torch.Tensor]):
+        super().__init__()
+        self.g_a = model.g_a
+        self.g_s = model.g_s
+        self.h_a = model.h_a
+        self.integer_hyper = integer_hyper
+        self.uses_abs = not model.predict_means
+        self.quality_min = QUALITY_MIN
+        self.register_buffer("log_gain", model.log_gain.detach().clone())
+        self.register_buffer("log_inverse_gain", model.log_inverse_gain.detach().clone())
+        for prefix, tables in (("z", z_tables), ("y", y_tables)):
+            for name, tensor in tables.items():
+                self.register_buffer(f"{prefix}_{name}", tensor)
+
+    def _position(self, quality: float) -> torch.Tensor:
+        return torch.tensor([quality - self.quality_min], dtype=torch.float32)
+
+    @torch.jit.export
+    def analysis(self, x: torch.Tensor, quality: float) -> torch.Tensor:
+        """x: (1, 3, H, W) in [0, 1], H and W multiples of 64 -> latent y."""
+        return self.g_a(x) * interpolate_gain(self.log_gain.float(), self._position(quality))
+
+    @torch.jit.export
+    def hyper_analysis(self, y: torch.Tensor) -> torch.Tensor:
+        return self.h_a(torch.abs(y) if self.uses_abs else y)
+
+    @torch.jit.export
+    def hyper_synthesis(self, z_hat: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Integer z_hat -> (means, scale indexes into the y tables); exact."""
+        return self.integer_hyper(z_hat)
+
+    @torch.jit.export
+    def synthesis(self, y_hat: torch.Tensor, quality: float) -> torch.Tensor:
+        inverse = interpolate_gain(self.log_inverse_gain.float(), self._position(quality))
+        return self.g_s(y_hat * inverse)
+
+    def forward(self, x: torch.Tensor, quality: float) -> torch.Tensor:
+        """Round trip without entropy coding (what a decoder reconstructs)."""
+        y = self.analysis(x, quality)
+        z_hat = torch.round(self.hyper_analysis(y))
+        means, _ = self.hyper_synthesis(z_hat)
+        return self.synthesis(torch.round(y - means) + means, quality)
+
+
+def _half_float_weights(module: nn.Module) -> None:
+    """fp32 parameters and buffers to fp16 for storage (float64 and ints stay)."""
+    for tensor in list(module.parameters()) + list(module.buffers()):
+        if tensor.dtype == torch.float32:
+            tensor.data = tensor.data.half()
+
+
+def widen_half_weights(module) -> None:
+    """Inverse of _half_float_weights, for a loaded TorchScript module."""
+    with torch.no_grad():
+        for tensor in list(module.parameters()) + list(module.buffers()):
+            if tensor.dtype == torch.float16:
+                tensor.data = tensor.data.float()
+
+
+@torch.no_grad()
+def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torch.Tensor], path: str,
+                       name: str, steps: int) -> dict:
+    """Writes the model file; returns its manifest."""
+    model = model.eval().float()
+    calibration = []
+    for img in calibration_images:
+        x = img.unsqueeze(0).float() / 255.0
+        for level in range(model.levels):
+            y = model.g_a(x) * interpolate_gain(model.log_gain, torch.tensor([float(level)]))
+            calibration.append(torch.round(model.h_a(y if model.predict_means else y.abs())))
+    scale_table = model.gaussian_conditional.scale_table.double().numpy()
+    integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, model.m if model.predict_means else 0,
+                                                  scale_table)
+    module = ImageCodecModule(model, integer_hyper, _flatten_tables(*model.entropy_bottleneck.cdf_tables()),
+                              _flatten_tables(*model.gaussian_conditional.cdf_tables()))
+    _half_float_weights(module)
+    scripted = torch.jit.script(module)
+    manifest = {
+        "format": "lcodec-model",
+        "format_version": FORMAT_VERSION,
+        "modality": "image",
+        "name": name,
+        "architecture": "mean-scale-hyperprior" if model.predict_means else "scale-hyperprior",
+        "n": model.n,
+        "m": model.m,
+        "downsampling": model.downsampling,
+        "quality_min": QUALITY_MIN,
+        "quality_max": QUALITY_MIN + model.levels - 1,
+        "lambdas": list(LAMBDAS[:model.levels]),
+        "training_steps": steps,
+    }
+    scripted.save(path, _extra_files={"manifest.json": json.dumps(manifest, indent=1)})
+    return manifest

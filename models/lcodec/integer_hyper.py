@@ -1,0 +1,169 @@
+"""Exact integer hyper-synthesis: the part of the model that decides parsing.
+
+Which CDF codes a latent symbol depends on the scale that the hyper-synthesis
+h_s predicts. Float convolutions give slightly different results on
+different CPUs, thread counts and BLAS builds, so a float h_s could pick a
+different CDF in the decoder than in the encoder and derail the stream.
+
+Export therefore turns h_s into an integer network: integer weights (one
+scale per output channel), integer activations, and requantization by an
+integer multiply and shift. The convolutions run in float64 on integer
+values whose every partial sum stays below 2**53, so each sum is exact
+whatever the order of additions, hence identical everywhere. The scale index
+is a comparison of the final integer accumulator with per-channel integer
+thresholds; the means are that accumulator times a per-channel constant
+(one correctly rounded multiply: also identical everywhere).
+"""
+import math
+from typing import List
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+WEIGHT_MAX = 2 ** 11 - 1      # |integer weight|
+ACTIVATION_MAX = 2 ** 15 - 1  # integer activations after ReLU lie in [0, this]
+INPUT_MAX = 2 ** 15 - 1       # |z_hat| is clamped to this before the first layer
+MULTIPLIER_BITS = 24          # requantization multipliers are < 2**24
+EXACT_LIMIT = 2 ** 53         # float64 holds every integer below this exactly
+
+
+class IntegerLayer(nn.Module):
+    """One convolution or transposed convolution on integer tensors.
+
+    Scripted; its tensors are integer buffers so that casting the model to
+    another float type (fp16 storage) never touches them.
+    """
+
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor, transposed: bool, stride: int, padding: int,
+                 output_padding: int, multiplier: torch.Tensor, shift: int, relu: bool):
+        super().__init__()
+        self.register_buffer("weight", weight.to(torch.int16))
+        self.register_buffer("bias", bias.to(torch.int64))
+        self.register_buffer("multiplier", multiplier.to(torch.int64))
+        self.transposed = transposed
+        self.stride = stride
+        self.padding = padding
+        self.output_padding = output_padding
+        self.shift = shift
+        self.relu = relu
+        self.activation_max = ACTIVATION_MAX
+
+    def accumulate(self, x: torch.Tensor) -> torch.Tensor:
+        """Exact integer accumulator (as float64) for integer input x (float64)."""
+        weight = self.weight.to(torch.float64)
+        if self.transposed:
+            acc = F.conv_transpose2d(x, weight, None, self.stride, self.padding, self.output_padding)
+        else:
+            acc = F.conv2d(x, weight, None, self.stride, self.padding)
+        return acc + self.bias.to(torch.float64).reshape(1, -1, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        acc = self.accumulate(x).to(torch.int64)
+        scaled = acc * self.multiplier.reshape(1, -1, 1, 1) + (1 << (self.shift - 1))
+        out = torch.div(scaled, 1 << self.shift, rounding_mode="floor")
+        if self.relu:
+            out = out.clamp(0, self.activation_max)
+        return out.to(torch.float64)
+
+
+class IntegerHyperSynthesis(nn.Module):
+    """z_hat -> (means, scale indexes), exactly reproducible."""
+
+    def __init__(self, layers: List[IntegerLayer], means: int, mean_step: torch.Tensor,
+                 thresholds: torch.Tensor):
+        super().__init__()
+        self.hidden = nn.ModuleList(layers[:-1])
+        self.last = layers[-1]
+        self.means = means  # 0 for models without means
+        self.register_buffer("mean_step", mean_step.to(torch.float64))   # real value of one accumulator unit
+        self.register_buffer("thresholds", thresholds.to(torch.int64))   # (M, scales - 1)
+        self.input_max = INPUT_MAX
+
+    def forward(self, z_hat: torch.Tensor):
+        x = z_hat.to(torch.float64).round().clamp(-self.input_max, self.input_max)
+        for layer in self.hidden:
+            x = layer(x)
+        acc = self.last.accumulate(x)
+        scale_acc = acc[:, self.means:]
+        thresholds = self.thresholds.to(torch.float64)
+        indexes = (scale_acc.unsqueeze(-1) >= thresholds.reshape(1, thresholds.size(0), 1, 1, -1)).sum(-1)
+        if self.means > 0:
+            means = (acc[:, :self.means] * self.mean_step.reshape(1, -1, 1, 1)).to(torch.float32)
+        else:
+            means = torch.zeros_like(scale_acc, dtype=torch.float32)
+        return means, indexes.to(torch.int32)
+
+
+def _fixed_point(ratio: torch.Tensor):
+    """ratio ~= multiplier / 2**shift with multipliers < 2**MULTIPLIER_BITS (one shift per layer)."""
+    largest = float(ratio.max())
+    shift = MULTIPLIER_BITS - 1 - math.ceil(math.log2(largest))
+    shift = max(shift, 1)
+    multiplier = torch.round(ratio * 2.0 ** shift).to(torch.int64).clamp(min=0, max=2 ** MULTIPLIER_BITS - 1)
+    return multiplier, shift
+
+
+def _quantize_weight(weight: torch.Tensor, transposed: bool):
+    """Per-output-channel integer weights; returns (int weight, step per channel)."""
+    out_dim = 1 if transposed else 0
+    w = weight.detach().double()
+    other = [d for d in range(4) if d != out_dim]
+    step = w.abs().amax(dim=other).clamp(min=1e-12) / WEIGHT_MAX
+    shape = [1, 1, 1, 1]
+    shape[out_dim] = -1
+    return torch.round(w / step.reshape(shape)).clamp(-WEIGHT_MAX, WEIGHT_MAX), step
+
+
+@torch.no_grad()
+def build_integer_hyper_synthesis(h_s: nn.Sequential, calibration: List[torch.Tensor], means: int,
+                                  scale_table: np.ndarray) -> IntegerHyperSynthesis:
+    """Quantizes a float h_s (conv/deconv layers separated by ReLU).
+
+    ``calibration``: z_hat tensors from real images; they set each hidden
+    layer's activation step (the largest activation seen maps to
+    ACTIVATION_MAX, with headroom).
+    """
+    convs = [m for m in h_s if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    # Largest activation after each hidden layer, on the float network.
+    peaks = [0.0] * (len(convs) - 1)
+    for z in calibration:
+        x = z.double()
+        index = 0
+        for module in h_s:
+            x = module.double()(x) if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)) else module(x)
+            if isinstance(module, nn.ReLU):
+                peaks[index] = max(peaks[index], float(x.max()))
+                index += 1
+    h_s.float()
+    layers, input_step, in_magnitude = [], 1.0, float(INPUT_MAX)
+    for i, c in enumerate(convs):
+        transposed = isinstance(c, nn.ConvTranspose2d)
+        weight, weight_step = _quantize_weight(c.weight, transposed)
+        acc_step = input_step * weight_step  # real value of one accumulator unit, per output channel
+        bias = torch.round(c.bias.detach().double() / acc_step)
+        fan_in = weight.abs().sum(dim=(0, 2, 3) if transposed else (1, 2, 3))
+        worst = float((fan_in * in_magnitude + bias.abs()).max())
+        if worst >= EXACT_LIMIT:
+            raise ValueError(f"integer h_s layer {i} could exceed 2**53 ({worst:.3g})")
+        hidden = i < len(convs) - 1
+        if hidden:
+            output_step = max(peaks[i] * 1.25, 1e-6) / ACTIVATION_MAX
+            multiplier, shift = _fixed_point(acc_step / output_step)
+            if worst * float(multiplier.max()) >= 2.0 ** 62:
+                raise ValueError(f"integer h_s layer {i} requantization could overflow int64")
+            in_magnitude = float(ACTIVATION_MAX)
+        else:
+            multiplier, shift = torch.ones_like(acc_step, dtype=torch.int64), 1
+        layers.append(IntegerLayer(weight, bias, transposed, c.stride[0], c.padding[0],
+                                   c.output_padding[0] if transposed else 0, multiplier, shift, relu=hidden))
+        if hidden:
+            input_step = output_step
+    last_step = acc_step
+    mean_step = last_step[:means] if means > 0 else torch.zeros(0, dtype=torch.float64)
+    scale_step = last_step[means:]
+    table = torch.tensor(scale_table, dtype=torch.float64)
+    boundaries = torch.sqrt(table[:-1] * table[1:])  # geometric midpoints
+    thresholds = torch.ceil(boundaries.reshape(1, -1) / scale_step.reshape(-1, 1))
+    return IntegerHyperSynthesis(layers, means, mean_step, thresholds)

@@ -1,0 +1,57 @@
+"""Neural layers shared by the architectures."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class _NonNegative(nn.Module):
+    """Keeps a parameter non-negative through a squared reparametrisation.
+
+    GDN's beta and gamma must stay positive; optimising sqrt(x + pedestal) and
+    squaring it back (with a lower bound) keeps gradients alive near zero.
+    """
+
+    def __init__(self, minimum: float = 0.0, reparam_offset: float = 2 ** -18):
+        super().__init__()
+        self.pedestal = reparam_offset ** 2
+        self.bound = (minimum + self.pedestal) ** 0.5
+
+    def init(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sqrt(torch.clamp(x + self.pedestal, min=self.pedestal))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(x, min=self.bound) ** 2 - self.pedestal
+
+
+class GDN(nn.Module):
+    """Generalized divisive normalization (Ballé et al., 2016).
+
+    y[i] = x[i] / sqrt(beta[i] + sum_j gamma[j, i] * x[j]^2); the inverse
+    variant (IGDN, for synthesis) multiplies instead of dividing.
+    """
+
+    def __init__(self, channels: int, inverse: bool = False, beta_min: float = 1e-6, gamma_init: float = 0.1):
+        super().__init__()
+        self.inverse = inverse
+        self.beta_reparam = _NonNegative(minimum=beta_min)
+        self.gamma_reparam = _NonNegative()
+        self.beta = nn.Parameter(self.beta_reparam.init(torch.ones(channels)))
+        self.gamma = nn.Parameter(self.gamma_reparam.init(gamma_init * torch.eye(channels)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        channels = x.size(1)
+        beta = self.beta_reparam(self.beta)
+        gamma = self.gamma_reparam(self.gamma).reshape(channels, channels, 1, 1)
+        norm = torch.sqrt(F.conv2d(x * x, gamma, beta))
+        return x * norm if self.inverse else x / norm
+
+
+def conv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.Conv2d:
+    """A convolution that keeps size / stride (padding = kernel // 2)."""
+    return nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=kernel_size // 2)
+
+
+def deconv(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.ConvTranspose2d:
+    """A transposed convolution that multiplies size by stride exactly."""
+    return nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=stride,
+                              padding=kernel_size // 2, output_padding=stride - 1)

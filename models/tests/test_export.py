@@ -1,0 +1,40 @@
+import json
+
+import torch
+
+from lcodec.architectures import MeanScaleHyperprior
+from lcodec.export import export_image_model, widen_half_weights
+
+
+def test_exported_model_round_trips(tmp_path):
+    torch.manual_seed(0)
+    model = MeanScaleHyperprior(16, 24)
+    image = (torch.rand(3, 64, 128) * 255).to(torch.uint8)
+    path = str(tmp_path / "model.lcm")
+    manifest = export_image_model(model, [image], path, "test", steps=0)
+    extra = {"manifest.json": ""}
+    module = torch.jit.load(path, _extra_files=extra)
+    assert json.loads(extra["manifest.json"]) == manifest
+    widen_half_weights(module)
+    x = image.unsqueeze(0).float() / 255
+    y = module.analysis(x, 4.0)
+    assert y.shape == (1, 24, 4, 8)
+    z_hat = torch.round(module.hyper_analysis(y))
+    means, indexes = module.hyper_synthesis(z_hat)
+    assert means.shape == y.shape and indexes.dtype == torch.int32
+    assert int(indexes.min()) >= 0 and int(indexes.max()) < len(module.y_cdf_sizes)
+    x_hat = module.synthesis(torch.round(y - means) + means, 4.0)
+    assert x_hat.shape == x.shape
+    # Table buffers hold exactly one CDF per size entry.
+    assert int(module.y_cdf_sizes.sum()) == module.y_cdfs.numel()
+    assert int(module.z_cdf_sizes.sum()) == module.z_cdfs.numel()
+    assert len(module.z_offsets) == 16
+
+
+def test_quality_interpolates_between_levels():
+    torch.manual_seed(0)
+    model = MeanScaleHyperprior(16, 24)
+    with torch.no_grad():
+        model.log_gain.copy_(torch.arange(8, dtype=torch.float32).reshape(8, 1).repeat(1, 24))
+    gain, _ = model.gains(torch.tensor([2.5]))
+    assert torch.allclose(gain, torch.full_like(gain, float(torch.exp(torch.tensor(2.5)))))

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Train an lcodec image model, resuming from its checkpoint if one exists.
+
+    /usr/bin/python3 models/train.py --train DIR --val DIR --checkpoint PATH [--steps N]
+
+Each step draws a random rate level per crop and minimises
+lambda[level] * 255^2 * MSE + bpp, so one set of weights learns every level.
+Checkpoints belong outside the repository; training resumes from them.
+"""
+import argparse
+import math
+import os
+import time
+
+import torch
+import torch.nn.functional as F
+
+from lcodec.architectures import ARCHITECTURES, LAMBDAS
+from lcodec.data import RandomCrops, list_images, load_rgb
+
+
+def rate_bpp(likelihoods: dict, pixels: int) -> torch.Tensor:
+    """Estimated bits per pixel of each batch item."""
+    bits = sum(-torch.log2(lik).flatten(1).sum(1) for lik in likelihoods.values())
+    return bits / pixels
+
+
+def save_atomically(state: dict, path: str) -> None:
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+@torch.no_grad()
+def validate(model, images, levels) -> str:
+    model.eval()
+    parts = []
+    for level in levels:
+        bpps, psnrs = [], []
+        for img in images:
+            x = img.unsqueeze(0).float() / 255.0
+            out = model(x, torch.tensor([float(level)]))
+            bpps.append(float(rate_bpp(out["likelihoods"], x.shape[2] * x.shape[3])))
+            mse = F.mse_loss(out["x_hat"].clamp(0, 1), x)
+            psnrs.append(float(-10 * math.log10(float(mse))))
+        parts.append(f"q{level + 1}: {sum(bpps) / len(bpps):.3f} bpp {sum(psnrs) / len(psnrs):.2f} dB")
+    model.train()
+    return " | ".join(parts)
+
+
+def center_crop(img: torch.Tensor, size: int) -> torch.Tensor:
+    top, left = (img.shape[1] - size) // 2, (img.shape[2] - size) // 2
+    return img[:, top:top + size, left:left + size]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--train", required=True, help="folder of training images")
+    p.add_argument("--val", required=True, help="folder of validation images")
+    p.add_argument("--checkpoint", required=True, help="checkpoint file (read if present, rewritten as training goes)")
+    p.add_argument("--arch", default="mean-scale-hyperprior", choices=sorted(ARCHITECTURES))
+    p.add_argument("--n", type=int, default=128)
+    p.add_argument("--m", type=int, default=192)
+    p.add_argument("--steps", type=int, default=1_000_000, help="stop after this many steps in total")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--crop", type=int, default=128)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--save-every", type=int, default=200)
+    p.add_argument("--val-every", type=int, default=1000)
+    p.add_argument("--device", default="cpu")
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    model = ARCHITECTURES[args.arch](args.n, args.m).to(device)
+    aux_params = [p for name, p in model.named_parameters() if name.endswith("quantiles")]
+    main_params = [p for name, p in model.named_parameters() if not name.endswith("quantiles")]
+    optimizer = torch.optim.Adam(main_params, lr=args.lr)
+    aux_optimizer = torch.optim.Adam(aux_params, lr=1e-3)
+    step = 0
+    if os.path.exists(args.checkpoint):
+        state = torch.load(args.checkpoint, map_location=device)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        aux_optimizer.load_state_dict(state["aux_optimizer"])
+        step = state["step"]
+        print(f"resumed from {args.checkpoint} at step {step}", flush=True)
+    for group in optimizer.param_groups:
+        group["lr"] = args.lr
+
+    data = RandomCrops(args.train, args.crop, seed=step)
+    val_images = [center_crop(img, 256) for img in map(load_rgb, list_images(args.val)[:6])]
+    lambdas = torch.tensor(LAMBDAS, device=device)
+    model.train()
+    started, window = time.time(), []
+    while step < args.steps:
+        x = data.batch(args.batch).to(device)
+        levels = torch.randint(len(LAMBDAS), (args.batch,), device=device)
+        out = model(x, levels.float())
+        bpp = rate_bpp(out["likelihoods"], x.shape[2] * x.shape[3])
+        mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
+        loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(main_params, 1.0)
+        optimizer.step()
+        aux_loss = model.aux_loss()
+        aux_optimizer.zero_grad()
+        aux_loss.backward()
+        aux_optimizer.step()
+        step += 1
+        window.append((float(loss), float(bpp.mean()), float(mse.mean())))
+        if step % 50 == 0:
+            n = len(window)
+            l, b, m = (sum(v[i] for v in window) / n for i in range(3))
+            print(f"step {step} loss {l:.4f} bpp {b:.3f} mse {m:.5f} aux {float(aux_loss):.1f} "
+                  f"{(time.time() - started) / n:.2f}s/step", flush=True)
+            started, window = time.time(), []
+        if step % args.save_every == 0 or step == args.steps:
+            save_atomically({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                             "aux_optimizer": aux_optimizer.state_dict(), "step": step,
+                             "arch": args.arch, "n": args.n, "m": args.m}, args.checkpoint)
+        if step % args.val_every == 0:
+            print(f"val step {step}: {validate(model, val_images, [0, 3, 7])}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
