@@ -61,3 +61,16 @@ def test_bottleneck_tables_match_its_likelihoods():
         z[:, c, 0, 0] = values
         lik = eb.likelihood(z)[:, c, 0, 0]
         assert int(np.argmax(np.diff(cdf.astype(np.int64))[:-1])) == int(torch.argmax(lik))
+
+
+def test_quantize_pmf_matches_the_cpp_worked_examples():
+    # The same cases as CdfTableTest.FromPmfsFollowsTheDocumentedAlgorithm in
+    # tests/entropy/cdf_table_test.cc: both sides must build identical tables.
+    cases = [
+        (([0.5, 0.25, 0.25], 0.0), [0, 32767, 49151, 65535, 65536]),
+        (([3, 1], 0.0), [0, 49151, 65535, 65536]),
+        (([1, 1], 0.0), [0, 32768, 65535, 65536]),
+        (([1], 1), [0, 32768, 65536]),
+    ]
+    for (pmf, tail), expected in cases:
+        assert quantize_pmf(np.array(pmf, dtype=np.float64), tail).tolist() == expected
