@@ -75,8 +75,10 @@ def main() -> None:
     device = torch.device(args.device)
     model = ARCHITECTURES[args.arch](args.n, args.m).to(device)
     aux_params = [p for name, p in model.named_parameters() if name.endswith("quantiles")]
-    main_params = [p for name, p in model.named_parameters() if not name.endswith("quantiles")]
-    optimizer = torch.optim.Adam(main_params, lr=args.lr)
+    gain_params = [p for name, p in model.named_parameters() if "gain" in name]
+    main_params = [p for name, p in model.named_parameters() if not name.endswith("quantiles") and "gain" not in name]
+    # Gains are few and set the rate of each level: they learn 10x faster.
+    optimizer = torch.optim.Adam([{"params": main_params}, {"params": gain_params, "lr_scale": 10.0}], lr=args.lr)
     aux_optimizer = torch.optim.Adam(aux_params, lr=1e-3)
     step = 0
     if os.path.exists(args.checkpoint):
@@ -87,7 +89,7 @@ def main() -> None:
         step = state["step"]
         print(f"resumed from {args.checkpoint} at step {step}", flush=True)
     for group in optimizer.param_groups:
-        group["lr"] = args.lr
+        group["lr"] = args.lr * group.get("lr_scale", 1.0)
 
     data = RandomCrops(args.train, args.crop, seed=step)
     val_images = [center_crop(img, 256) for img in map(load_rgb, list_images(args.val)[:6])]
@@ -103,7 +105,7 @@ def main() -> None:
         loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
         optimizer.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(main_params, 1.0)
+        torch.nn.utils.clip_grad_norm_(main_params + gain_params, 1.0)
         optimizer.step()
         aux_loss = model.aux_loss()
         aux_optimizer.zero_grad()

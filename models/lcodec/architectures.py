@@ -59,8 +59,13 @@ class VariableRateModel(nn.Module):
         self.g_a = analysis_transform(n, m)
         self.g_s = synthesis_transform(n, m)
         # Log-domain gains: positive by construction, interpolated linearly.
-        self.log_gain = nn.Parameter(torch.zeros(levels, m))
-        self.log_inverse_gain = nn.Parameter(torch.zeros(levels, m))
+        # They start on the ladder that uniform quantization suggests (step
+        # ~ 1/sqrt(lambda)); from all-ones, Adam needs tens of thousands of
+        # steps to spread the levels apart.
+        lambdas = torch.tensor(LAMBDAS[:levels], dtype=torch.float64)
+        ladder = (0.5 * torch.log(lambdas / lambdas.log().mean().exp())).float().reshape(levels, 1)
+        self.log_gain = nn.Parameter(ladder.repeat(1, m))
+        self.log_inverse_gain = nn.Parameter(-ladder.repeat(1, m))
 
     def gains(self, quality: torch.Tensor):
         """Gain and inverse gain, each (batch, M, 1, 1), for real-valued quality
