@@ -7,7 +7,10 @@
 
 namespace lcodec::apps {
 
-int BenchMain(int argc, char** argv);  // apps/bench.cc: entropy-coder benchmark
+int EncodeMain(int argc, char** argv);  // apps/encode.cc
+int DecodeMain(int argc, char** argv);  // apps/decode.cc
+int InfoMain(int argc, char** argv);    // apps/info.cc
+int BenchMain(int argc, char** argv);   // apps/bench.cc: entropy-coder benchmark
 
 }  // namespace lcodec::apps
 

@@ -13,6 +13,9 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"encode", lcodec::apps::EncodeMain, "compress an image into an .lc stream"},
+    {"decode", lcodec::apps::DecodeMain, "decompress an .lc stream into an image"},
+    {"info", lcodec::apps::InfoMain, "show what an .lc stream holds"},
     {"bench", lcodec::apps::BenchMain, "measure the entropy coder's speed and efficiency"},
 };
 

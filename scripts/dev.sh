@@ -36,13 +36,18 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build DIR [extra cmake args...]
-build() {
+# configure DIR [extra cmake args...]: once per build folder.
+configure() {
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
   fi
-  cmake --build "$dir" -j "$(nproc)"
+}
+
+# build DIR [extra cmake args...]: configure if needed, then build everything.
+build() {
+  configure "$@"
+  cmake --build "$1" -j "$(nproc)"
 }
 
 run_tests() {
@@ -52,7 +57,8 @@ run_tests() {
   build build-asan -DLCODEC_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 900
   echo "== libFuzzer: bounded fresh runs of every fuzz target"
-  build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DLCODEC_LIBFUZZER=ON
+  configure build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DLCODEC_LIBFUZZER=ON
+  cmake --build build-fuzz -j "$(nproc)" --target fuzz_container
   ctest --test-dir build-fuzz -R libfuzzer --output-on-failure --timeout 900
   echo "== Python tests"
   (cd models && /usr/bin/python3 -m pytest -q -p no:cacheprovider tests)

@@ -35,8 +35,13 @@ class ImageCodecModule(nn.Module):
     """What the C++ encoder and decoder call. Quality is the CLI's q (1..levels)."""
 
     def __init__(self, model: MeanScaleHyperprior, integer_hyper: IntegerHyperSynthesis,
-                 z_tables: Dict[str, torch.Tensor], y_tables: Dict[str, torch.Tensor]):
+                 z_tables: Dict[str, torch.Tensor], y_tables: Dict[str, torch.Tensor], name: str):
         super().__init__()
+        # What the C++ side needs to know, as plain attributes (no JSON parser there).
+        self.name = name
+        self.format_version = FORMAT_VERSION
+        self.downsampling = model.downsampling
+        self.quality_max = QUALITY_MIN + model.levels - 1
         self.g_a = model.g_a
         self.g_s = model.g_s
         self.h_a = model.h_a
@@ -109,7 +114,7 @@ def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torc
     integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, model.m if model.predict_means else 0,
                                                   scale_table)
     module = ImageCodecModule(model, integer_hyper, _flatten_tables(*model.entropy_bottleneck.cdf_tables()),
-                              _flatten_tables(*model.gaussian_conditional.cdf_tables()))
+                              _flatten_tables(*model.gaussian_conditional.cdf_tables()), name)
     _half_float_weights(module)
     scripted = torch.jit.script(module)
     manifest = {

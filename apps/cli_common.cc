@@ -1,0 +1,38 @@
+#include "apps/cli_common.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace lcodec::apps {
+
+std::string DefaultImageModelPath() { return LCODEC_DEFAULT_IMAGE_MODEL; }
+
+int Fail(const char* command, const Status& status) {
+  std::fprintf(stderr, "lcodec %s: %s\n", command, status.ToString().c_str());
+  return 1;
+}
+
+bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, cxxopts::ParseResult* result, int* exit_code) {
+  options.add_options()("h,help", "print this help");
+  try {
+    *result = options.parse(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s (see --help)\n", options.program().c_str(), e.what());
+    *exit_code = 2;
+    return false;
+  }
+  if (result->count("help")) {
+    std::cout << options.help() << std::endl;
+    *exit_code = 0;
+    return false;
+  }
+  if (!result->unmatched().empty()) {
+    std::fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n", options.program().c_str(),
+                 result->unmatched()[0].c_str());
+    *exit_code = 2;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lcodec::apps

@@ -1,0 +1,26 @@
+// What the lcodec subcommands share: the default model, option parsing
+// boilerplate and error reporting.
+#ifndef LCODEC_APPS_CLI_COMMON_H_
+#define LCODEC_APPS_CLI_COMMON_H_
+
+#include <cxxopts.hpp>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace lcodec::apps {
+
+// The image model that ships with the source tree (LCODEC_DEFAULT_IMAGE_MODEL).
+std::string DefaultImageModelPath();
+
+// Prints "lcodec <command>: <what went wrong>" on stderr; returns exit code 1.
+int Fail(const char* command, const Status& status);
+
+// Parses argv; on a bad command line prints why and sets *exit_code to 2; on
+// --help prints the help and sets it to 0. Returns false in both cases.
+bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, cxxopts::ParseResult* result, int* exit_code);
+
+}  // namespace lcodec::apps
+
+#endif  // LCODEC_APPS_CLI_COMMON_H_

@@ -1,0 +1,65 @@
+// lcodec decode: .lc stream -> image file.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "apps/cli_common.h"
+#include "apps/commands.h"
+#include "apps/image_io.h"
+#include "common/file_util.h"
+#include "decoder/image_decoder.h"
+
+namespace lcodec::apps {
+
+int DecodeMain(int argc, char** argv) {
+  constexpr const char* kCommand = "decode";
+  cxxopts::Options cli("lcodec decode", "Decompresses an lcodec image stream to PNG (or .ppm, .tif, .bmp).");
+  cli.add_options()
+      ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
+      ("o,output", "image to write; the extension picks the format", cxxopts::value<std::string>())
+      ("m,model", "model file (must be the one the stream was made with)",
+       cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
+      ("y,overwrite", "replace the output if it exists")
+      ("threads", "threads; the output is the same for any count", cxxopts::value<int>()->default_value("2"))
+      ("max-pixels", "refuse streams with more pixels than this", cxxopts::value<uint64_t>())
+      ("json", "print a machine-readable summary");
+  cxxopts::ParseResult args;
+  int exit_code = 0;
+  if (!ParseOrExit(cli, argc, argv, &args, &exit_code)) return exit_code;
+  if (!args.count("input") || !args.count("output")) {
+    std::fprintf(stderr, "lcodec decode: -i INPUT and -o OUTPUT are required (see --help)\n");
+    return 2;
+  }
+  const int threads = args["threads"].as<int>();
+  if (threads < 1 || threads > 256) return Fail(kCommand, Status::InvalidArgument("--threads must be 1..256"));
+  torch::set_num_threads(threads);
+  const auto start = std::chrono::steady_clock::now();
+
+  decoder::ImageDecodeOptions options;
+  options.threads = threads;
+  if (args.count("max-pixels")) options.limits.max_pixels = args["max-pixels"].as<uint64_t>();
+  std::vector<uint8_t> stream;
+  // An image stream holds two sections of at most max_section_bytes each.
+  Status status = ReadFile(args["input"].as<std::string>(), 2 * options.limits.max_section_bytes + 4096, &stream);
+  if (!status.ok()) return Fail(kCommand, status);
+  runtime::ImageModel model;
+  status = runtime::ImageModel::Load(args["model"].as<std::string>(), &model);
+  if (!status.ok()) return Fail(kCommand, status);
+  Image image;
+  status = decoder::DecodeImage(model, stream.data(), stream.size(), options, &image);
+  if (status.ok()) status = WriteImage(args["output"].as<std::string>(), image, args.count("overwrite") > 0);
+  if (!status.ok()) return Fail(kCommand, status);
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.count("json")) {
+    std::printf("{\"width\": %d, \"height\": %d, \"channels\": %d, \"bit_depth\": %d, \"seconds\": %.3f}\n",
+                image.width, image.height, image.channels, image.bit_depth, seconds);
+  } else {
+    std::printf("%s: %dx%d, %d channel(s), %d-bit (%.2f s)\n", args["output"].as<std::string>().c_str(), image.width,
+                image.height, image.channels, image.bit_depth, seconds);
+  }
+  return 0;
+}
+
+}  // namespace lcodec::apps

@@ -1,0 +1,20 @@
+// Reading and writing image files for the CLI (OpenCV: PNG 8/16-bit, JPEG,
+// PPM/PGM, BMP, TIFF, WebP).
+#ifndef LCODEC_APPS_IMAGE_IO_H_
+#define LCODEC_APPS_IMAGE_IO_H_
+
+#include <string>
+
+#include "common/image.h"
+#include "common/status.h"
+
+namespace lcodec::apps {
+
+Status ReadImage(const std::string& path, Image* out);
+
+// The format follows the extension (.png, .ppm, .tif, ...); written atomically.
+Status WriteImage(const std::string& path, const Image& image, bool overwrite);
+
+}  // namespace lcodec::apps
+
+#endif  // LCODEC_APPS_IMAGE_IO_H_

@@ -1,0 +1,73 @@
+#include "decoder/image_decoder.h"
+
+#include <vector>
+
+#include "entropy/symbol_coder.h"
+#include "runtime/image_layout.h"
+
+namespace lcodec::decoder {
+namespace {
+
+Status ExpectSection(const std::vector<bitstream::Section>& sections, size_t i, const bitstream::Tag& tag) {
+  if (i >= sections.size() || sections[i].tag != tag)
+    return Status::Corrupt("image stream lacks its '" + std::string(tag.data(), 4) + "' section");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size, const ImageDecodeOptions& options,
+                   Image* out) {
+  bitstream::StreamHeader header;
+  std::vector<bitstream::Section> sections;
+  LCODEC_RETURN_IF_ERROR(bitstream::ParseContainer(data, size, options.limits, &header, &sections));
+  if (header.modality != bitstream::Modality::kImage) return Status::InvalidArgument("not an image stream");
+  LCODEC_RETURN_IF_ERROR(bitstream::CheckModel(header, model.id(), model.name()));
+  if (header.channels != 1 && header.channels != 3)
+    return Status::Unsupported(std::to_string(header.channels) + "-channel image streams are not supported");
+  LCODEC_RETURN_IF_ERROR(ExpectSection(sections, 0, runtime::kHyperLatentTag));
+  LCODEC_RETURN_IF_ERROR(ExpectSection(sections, 1, runtime::kLatentTag));
+  if (sections.size() != 2) return Status::Corrupt("image stream has unexpected extra sections");
+  if (!(header.quality >= model.quality_min() && header.quality <= model.quality_max()))
+    return Status::Corrupt("stream quality is outside the model's range");
+
+  // The hyper-latent's shape follows from the image size alone.
+  const int64_t multiple = model.downsampling();
+  const int64_t z_h = runtime::PaddedSize(header.height, multiple) / multiple;
+  const int64_t z_w = runtime::PaddedSize(header.width, multiple) / multiple;
+  const int64_t z_c = static_cast<int64_t>(model.z_table().size());
+  std::vector<int32_t> z_symbols(static_cast<size_t>(z_c * z_h * z_w));
+  std::vector<uint16_t> z_indexes;
+  LCODEC_RETURN_IF_ERROR(entropy::ChannelIndexes(static_cast<int>(z_c), z_h * z_w, &z_indexes));
+  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.z_table(), sections[0].body.data(), sections[0].body.size(),
+                                                z_indexes.data(), z_symbols.size(), options.threads,
+                                                z_symbols.data()));
+
+  Status status;
+  const Status guard = runtime::Guard("image decoding failed", [&] {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor z_hat = torch::from_blob(z_symbols.data(), {1, z_c, z_h, z_w}, torch::kInt32)
+                                    .to(torch::kFloat);
+    torch::Tensor means, indexes;
+    model.HyperSynthesis(z_hat, &means, &indexes);
+    const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
+    if (index32.numel() > 0 && (index32.min().item<int32_t>() < 0 ||
+                                index32.max().item<int32_t>() >= static_cast<int32_t>(model.y_table().size()))) {
+      status = Status::Corrupt("model gave scale indexes outside its table");
+      return;
+    }
+    std::vector<uint16_t> y_indexes(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
+    std::vector<int32_t> y_symbols(y_indexes.size());
+    status = entropy::DecodeSymbols(model.y_table(), sections[1].body.data(), sections[1].body.size(),
+                                    y_indexes.data(), y_symbols.size(), options.threads, y_symbols.data());
+    if (!status.ok()) return;
+    const torch::Tensor residuals = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat);
+    const torch::Tensor x_hat = model.Synthesis(residuals + means, header.quality);
+    runtime::TensorToImage(x_hat, static_cast<int>(header.width), static_cast<int>(header.height),
+                           header.channels, header.bit_depth, out);
+  });
+  LCODEC_RETURN_IF_ERROR(guard);
+  return status;
+}
+
+}  // namespace lcodec::decoder

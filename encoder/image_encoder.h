@@ -1,0 +1,30 @@
+// Image encoder: pixels -> lcodec container bytes.
+#ifndef LCODEC_ENCODER_IMAGE_ENCODER_H_
+#define LCODEC_ENCODER_IMAGE_ENCODER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "common/image.h"
+#include "common/status.h"
+#include "runtime/image_model.h"
+
+namespace lcodec::encoder {
+
+struct ImageEncodeOptions {
+  double quality = 4;  // model's range, e.g. 1..8; higher is better quality
+  int threads = 1;     // entropy-coding threads (transforms use torch's setting)
+};
+
+struct ImageEncodeStats {
+  double estimated_bits = 0;  // -sum log2 p of the coded symbols under the model's tables
+};
+
+// Grayscale and RGB, 8 or 16 bits. RGBA is refused (Unsupported): the model
+// codes colour only, and silently dropping alpha would lose data.
+Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                   std::vector<uint8_t>* out, ImageEncodeStats* stats = nullptr);
+
+}  // namespace lcodec::encoder
+
+#endif  // LCODEC_ENCODER_IMAGE_ENCODER_H_
