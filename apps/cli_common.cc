@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <torch/torch.h>
+
 namespace lcodec::apps {
 
 std::string DefaultImageModelPath() { return LCODEC_DEFAULT_IMAGE_MODEL; }
@@ -12,7 +14,8 @@ int Fail(const char* command, const Status& status) {
   return 1;
 }
 
-bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, cxxopts::ParseResult* result, int* exit_code) {
+bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initializer_list<const char*> required,
+                 cxxopts::ParseResult* result, int* exit_code) {
   options.add_options()("h,help", "print this help");
   try {
     *result = options.parse(argc, argv);
@@ -32,7 +35,21 @@ bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, cxxopts::Pars
     *exit_code = 2;
     return false;
   }
+  for (const char* name : required) {
+    if (!result->count(name)) {
+      std::fprintf(stderr, "%s: --%s is required (see --help)\n", options.program().c_str(), name);
+      *exit_code = 2;
+      return false;
+    }
+  }
   return true;
+}
+
+Status UseThreads(const cxxopts::ParseResult& args, int* threads) {
+  *threads = args["threads"].as<int>();
+  if (*threads < 1 || *threads > 256) return Status::InvalidArgument("--threads must be 1..256");
+  torch::set_num_threads(*threads);
+  return Status::Ok();
 }
 
 }  // namespace lcodec::apps

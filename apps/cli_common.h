@@ -5,6 +5,7 @@
 
 #include <cxxopts.hpp>
 
+#include <initializer_list>
 #include <string>
 
 #include "common/status.h"
@@ -17,9 +18,14 @@ std::string DefaultImageModelPath();
 // Prints "lcodec <command>: <what went wrong>" on stderr; returns exit code 1.
 int Fail(const char* command, const Status& status);
 
-// Parses argv; on a bad command line prints why and sets *exit_code to 2; on
-// --help prints the help and sets it to 0. Returns false in both cases.
-bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, cxxopts::ParseResult* result, int* exit_code);
+// Parses argv; on a bad command line (including a missing `required`
+// option) prints why and sets *exit_code to 2; on --help prints the help and
+// sets it to 0. Returns false in both cases.
+bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initializer_list<const char*> required,
+                 cxxopts::ParseResult* result, int* exit_code);
+
+// Reads --threads (1..256) and hands it to libtorch as well.
+Status UseThreads(const cxxopts::ParseResult& args, int* threads);
 
 }  // namespace lcodec::apps
 

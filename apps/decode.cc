@@ -1,6 +1,4 @@
 // lcodec decode: .lc stream -> image file.
-#include <torch/torch.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -26,14 +24,9 @@ int DecodeMain(int argc, char** argv) {
       ("json", "print a machine-readable summary");
   cxxopts::ParseResult args;
   int exit_code = 0;
-  if (!ParseOrExit(cli, argc, argv, &args, &exit_code)) return exit_code;
-  if (!args.count("input") || !args.count("output")) {
-    std::fprintf(stderr, "lcodec decode: -i INPUT and -o OUTPUT are required (see --help)\n");
-    return 2;
-  }
-  const int threads = args["threads"].as<int>();
-  if (threads < 1 || threads > 256) return Fail(kCommand, Status::InvalidArgument("--threads must be 1..256"));
-  torch::set_num_threads(threads);
+  if (!ParseOrExit(cli, argc, argv, {"input", "output"}, &args, &exit_code)) return exit_code;
+  int threads = 1;
+  if (Status s = UseThreads(args, &threads); !s.ok()) return Fail(kCommand, s);
   const auto start = std::chrono::steady_clock::now();
 
   decoder::ImageDecodeOptions options;

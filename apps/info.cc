@@ -26,11 +26,7 @@ int InfoMain(int argc, char** argv) {
       ("json", "print a machine-readable summary");
   cxxopts::ParseResult args;
   int exit_code = 0;
-  if (!ParseOrExit(cli, argc, argv, &args, &exit_code)) return exit_code;
-  if (!args.count("input")) {
-    std::fprintf(stderr, "lcodec info: -i INPUT is required (see --help)\n");
-    return 2;
-  }
+  if (!ParseOrExit(cli, argc, argv, {"input"}, &args, &exit_code)) return exit_code;
   bitstream::ContainerReader reader;
   Status status = reader.Open(args["input"].as<std::string>(), bitstream::ParseLimits());
   if (!status.ok()) return Fail("info", status);

@@ -36,7 +36,7 @@ expect 1 "not an lcodec model" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png"
 head -c 100 "$work/a.lc" > "$work/cut.lc"
 expect 1 "truncated" "$lcodec" decode -i "$work/cut.lc" -o "$work/c.png" -m "$model"
 expect 1 "not an lcodec container" "$lcodec" info -i "$image"
-expect 2 "required" "$lcodec" encode -i "$image"
+expect 2 "is required" "$lcodec" encode -i "$image"
 expect 2 "see --help" "$lcodec" encode -i "$image" -o "$work/c.lc" -q abc
 expect 2 "unknown command" "$lcodec" frobnicate
 expect 0 "--bpp" "$lcodec" encode --help
