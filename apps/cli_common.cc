@@ -45,11 +45,24 @@ bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initiali
   return true;
 }
 
-Status UseThreads(const cxxopts::ParseResult& args, int* threads) {
-  *threads = args["threads"].as<int>();
-  if (*threads < 1 || *threads > 256) return Status::InvalidArgument("--threads must be 1..256");
+void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help) {
+  options.add_options()
+      ("m,model", model_help, cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
+      ("y,overwrite", "replace the output if it exists")
+      ("threads", threads_help, cxxopts::value<int>()->default_value("2"))
+      ("json", "print a machine-readable summary");
+}
+
+bool ParseCodingCommandLine(cxxopts::Options& options, int argc, char** argv, const char* command,
+                            cxxopts::ParseResult* result, int* threads, int* exit_code) {
+  if (!ParseOrExit(options, argc, argv, {"input", "output"}, result, exit_code)) return false;
+  *threads = (*result)["threads"].as<int>();
+  if (*threads < 1 || *threads > 256) {
+    *exit_code = Fail(command, Status::InvalidArgument("--threads must be 1..256"));
+    return false;
+  }
   torch::set_num_threads(*threads);
-  return Status::Ok();
+  return true;
 }
 
 }  // namespace lcodec::apps

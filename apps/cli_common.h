@@ -24,8 +24,13 @@ int Fail(const char* command, const Status& status);
 bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initializer_list<const char*> required,
                  cxxopts::ParseResult* result, int* exit_code);
 
-// Reads --threads (1..256) and hands it to libtorch as well.
-Status UseThreads(const cxxopts::ParseResult& args, int* threads);
+// Adds the options every coding command has: -m, -y, --threads, --json.
+void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help);
+
+// ParseOrExit for a coding command: requires -i and -o, then checks
+// --threads (1..256) and hands it to libtorch as well.
+bool ParseCodingCommandLine(cxxopts::Options& options, int argc, char** argv, const char* command,
+                            cxxopts::ParseResult* result, int* threads, int* exit_code);
 
 }  // namespace lcodec::apps
 

@@ -16,17 +16,12 @@ int DecodeMain(int argc, char** argv) {
   cli.add_options()
       ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
       ("o,output", "image to write; the extension picks the format", cxxopts::value<std::string>())
-      ("m,model", "model file (must be the one the stream was made with)",
-       cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
-      ("y,overwrite", "replace the output if it exists")
-      ("threads", "threads; the output is the same for any count", cxxopts::value<int>()->default_value("2"))
-      ("max-pixels", "refuse streams with more pixels than this", cxxopts::value<uint64_t>())
-      ("json", "print a machine-readable summary");
+      ("max-pixels", "refuse streams with more pixels than this", cxxopts::value<uint64_t>());
+  AddCodingOptions(cli, "model file (must be the one the stream was made with)",
+                   "threads; the output is the same for any count");
   cxxopts::ParseResult args;
-  int exit_code = 0;
-  if (!ParseOrExit(cli, argc, argv, {"input", "output"}, &args, &exit_code)) return exit_code;
-  int threads = 1;
-  if (Status s = UseThreads(args, &threads); !s.ok()) return Fail(kCommand, s);
+  int threads = 0, exit_code = 0;
+  if (!ParseCodingCommandLine(cli, argc, argv, kCommand, &args, &threads, &exit_code)) return exit_code;
   const auto start = std::chrono::steady_clock::now();
 
   decoder::ImageDecodeOptions options;

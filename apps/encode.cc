@@ -48,16 +48,11 @@ int EncodeMain(int argc, char** argv) {
       ("o,output", "stream to write (.lc)", cxxopts::value<std::string>())
       ("q,quality", "quality, a real number in the model's range (1..8 for the default); higher is better",
        cxxopts::value<double>()->default_value("4"))
-      ("bpp", "target bits per pixel instead of -q: the highest quality that fits", cxxopts::value<double>())
-      ("m,model", "model file", cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
-      ("y,overwrite", "replace the output if it exists")
-      ("threads", "threads for transforms and entropy coding", cxxopts::value<int>()->default_value("2"))
-      ("json", "print a machine-readable summary");
+      ("bpp", "target bits per pixel instead of -q: the highest quality that fits", cxxopts::value<double>());
+  AddCodingOptions(cli, "model file", "threads for transforms and entropy coding");
   cxxopts::ParseResult args;
-  int exit_code = 0;
-  if (!ParseOrExit(cli, argc, argv, {"input", "output"}, &args, &exit_code)) return exit_code;
-  int threads = 1;
-  if (Status s = UseThreads(args, &threads); !s.ok()) return Fail(kCommand, s);
+  int threads = 0, exit_code = 0;
+  if (!ParseCodingCommandLine(cli, argc, argv, kCommand, &args, &threads, &exit_code)) return exit_code;
   const auto start = std::chrono::steady_clock::now();
 
   runtime::ImageModel model;

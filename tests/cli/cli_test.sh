@@ -38,6 +38,7 @@ expect 1 "truncated" "$lcodec" decode -i "$work/cut.lc" -o "$work/c.png" -m "$mo
 expect 1 "not an lcodec container" "$lcodec" info -i "$image"
 expect 2 "is required" "$lcodec" encode -i "$image"
 expect 2 "see --help" "$lcodec" encode -i "$image" -o "$work/c.lc" -q abc
+expect 1 "--threads must be" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --threads 0
 expect 2 "unknown command" "$lcodec" frobnicate
 expect 0 "--bpp" "$lcodec" encode --help
 # Failures leave no output behind.
