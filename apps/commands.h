@@ -11,6 +11,7 @@ int EncodeMain(int argc, char** argv);  // apps/encode.cc
 int DecodeMain(int argc, char** argv);  // apps/decode.cc
 int InfoMain(int argc, char** argv);    // apps/info.cc
 int BenchMain(int argc, char** argv);   // apps/bench.cc: entropy-coder benchmark
+int EvalMain(int argc, char** argv);    // apps/eval.cc: rate-distortion evaluation
 
 }  // namespace lcodec::apps
 

@@ -5,6 +5,7 @@
 #include "apps/cli_common.h"
 #include "apps/commands.h"
 #include "apps/image_io.h"
+#include "apps/progress.h"
 #include "common/file_util.h"
 #include "decoder/image_decoder.h"
 
@@ -35,14 +36,23 @@ int DecodeMain(int argc, char** argv) {
   status = runtime::ImageModel::Load(args["model"].as<std::string>(), &model);
   if (!status.ok()) return Fail(kCommand, status);
   Image image;
-  status = decoder::DecodeImage(model, stream.data(), stream.size(), options, &image);
+  decoder::ImageDecodeStats stats;
+  {
+    TerminalProgress progress("decoding");
+    options.progress = [&](int64_t done, int64_t total) {
+      progress.Update(static_cast<double>(done) / static_cast<double>(total));
+    };
+    status = decoder::DecodeImage(model, stream.data(), stream.size(), options, &image, &stats);
+  }
   if (status.ok()) status = WriteImage(args["output"].as<std::string>(), image, args.count("overwrite") > 0);
   if (!status.ok()) return Fail(kCommand, status);
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.count("json")) {
-    std::printf("{\"width\": %d, \"height\": %d, \"channels\": %d, \"bit_depth\": %d, \"seconds\": %.3f}\n",
-                image.width, image.height, image.channels, image.bit_depth, seconds);
+    std::printf("{\"width\": %d, \"height\": %d, \"channels\": %d, \"bit_depth\": %d, \"seconds\": %.3f, "
+                "\"transform_seconds\": %.3f, \"entropy_seconds\": %.3f}\n",
+                image.width, image.height, image.channels, image.bit_depth, seconds, stats.transform_seconds,
+                stats.entropy_seconds);
   } else {
     std::printf("%s: %dx%d, %d channel(s), %d-bit (%.2f s)\n", args["output"].as<std::string>().c_str(), image.width,
                 image.height, image.channels, image.bit_depth, seconds);

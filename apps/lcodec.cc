@@ -17,6 +17,7 @@ const Command kCommands[] = {
     {"decode", lcodec::apps::DecodeMain, "decompress an .lc stream into an image"},
     {"info", lcodec::apps::InfoMain, "show what an .lc stream holds"},
     {"bench", lcodec::apps::BenchMain, "measure the entropy coder's speed and efficiency"},
+    {"eval", lcodec::apps::EvalMain, "rate-distortion evaluation against classical codecs"},
 };
 
 void PrintUsage(FILE* out) {

@@ -1,5 +1,6 @@
 #include "decoder/image_decoder.h"
 
+#include <chrono>
 #include <vector>
 
 #include "entropy/symbol_coder.h"
@@ -17,7 +18,7 @@ Status ExpectSection(const std::vector<bitstream::Section>& sections, size_t i, 
 }  // namespace
 
 Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size, const ImageDecodeOptions& options,
-                   Image* out) {
+                   Image* out, ImageDecodeStats* stats) {
   bitstream::StreamHeader header;
   std::vector<bitstream::Section> sections;
   LCODEC_RETURN_IF_ERROR(bitstream::ParseContainer(data, size, options.limits, &header, &sections));
@@ -31,6 +32,9 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
   if (!(header.quality >= model.quality_min() && header.quality <= model.quality_max()))
     return Status::Corrupt("stream quality is outside the model's range");
 
+  using Clock = std::chrono::steady_clock;
+  double entropy_seconds = 0;
+  const Clock::time_point start = Clock::now();
   // The hyper-latent's shape follows from the image size alone.
   const int64_t multiple = model.downsampling();
   const int64_t z_h = runtime::PaddedSize(header.height, multiple) / multiple;
@@ -42,6 +46,7 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
   LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.z_table(), sections[0].body.data(), sections[0].body.size(),
                                                 z_indexes.data(), z_symbols.size(), options.threads,
                                                 z_symbols.data()));
+  entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
 
   Status status;
   const Status guard = runtime::Guard("image decoding failed", [&] {
@@ -58,15 +63,26 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
     }
     std::vector<uint16_t> y_indexes(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
     std::vector<int32_t> y_symbols(y_indexes.size());
+    const Clock::time_point entropy_start = Clock::now();
     status = entropy::DecodeSymbols(model.y_table(), sections[1].body.data(), sections[1].body.size(),
                                     y_indexes.data(), y_symbols.size(), options.threads, y_symbols.data());
+    entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
     if (!status.ok()) return;
     const torch::Tensor residuals = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat);
-    const torch::Tensor x_hat = model.Synthesis(residuals + means, header.quality);
+    // Tile in latent units: the pixel tiling divided by the latent stride.
+    const int64_t stride = runtime::PaddedSize(header.height, multiple) / means.size(2);
+    const runtime::Tiling tiling{options.tiling.tile / stride, options.tiling.margin / stride};
+    const torch::Tensor x_hat = runtime::TransformInTiles(
+        residuals + means, tiling, [&](const torch::Tensor& tile) { return model.Synthesis(tile, header.quality); },
+        options.progress);
     runtime::TensorToImage(x_hat, static_cast<int>(header.width), static_cast<int>(header.height),
                            header.channels, header.bit_depth, out);
   });
   LCODEC_RETURN_IF_ERROR(guard);
+  if (stats) {
+    stats->entropy_seconds = entropy_seconds;
+    stats->transform_seconds = std::chrono::duration<double>(Clock::now() - start).count() - entropy_seconds;
+  }
   return status;
 }
 

@@ -8,18 +8,29 @@
 #include "common/image.h"
 #include "common/status.h"
 #include "runtime/image_model.h"
+#include "runtime/tiling.h"
 
 namespace lcodec::decoder {
 
 struct ImageDecodeOptions {
   int threads = 1;  // entropy-decoding threads; the output does not depend on it
   bitstream::ParseLimits limits;
+  // Pixel-domain tiling of the synthesis transform. Tiles change float
+  // summation order, so every decoder must keep the default for streams to
+  // decode to the same pixels everywhere; tests change it to compare.
+  runtime::Tiling tiling = runtime::kImageTiling;
+  runtime::TileProgress progress;  // called as synthesis tiles finish
+};
+
+struct ImageDecodeStats {
+  double transform_seconds = 0;  // hyper-synthesis and synthesis
+  double entropy_seconds = 0;    // range decoding
 };
 
 // Fails cleanly (never crashes) on damaged streams, streams of another
 // modality and streams made with another model (the message names both).
 Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size, const ImageDecodeOptions& options,
-                   Image* out);
+                   Image* out, ImageDecodeStats* stats = nullptr);
 
 }  // namespace lcodec::decoder
 

@@ -1,5 +1,6 @@
 #include "encoder/image_encoder.h"
 
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -52,10 +53,14 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   std::vector<int32_t> z_symbols, y_symbols;
   std::vector<uint16_t> z_indexes, y_indexes;
   Status status;
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
   const Status guard = runtime::Guard("image encoding failed", [&] {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = runtime::ImageToTensor(image, model.downsampling());
-    const torch::Tensor y = model.Analysis(x, options.quality);
+    const torch::Tensor y = runtime::TransformInTiles(
+        x, options.tiling, [&](const torch::Tensor& tile) { return model.Analysis(tile, options.quality); },
+        options.progress);
     const torch::Tensor z_hat = model.HyperAnalysis(y).round();
     status = ToSymbols(z_hat, &z_symbols);
     if (!status.ok()) return;
@@ -70,6 +75,7 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   LCODEC_RETURN_IF_ERROR(guard);
   LCODEC_RETURN_IF_ERROR(status);
 
+  const Clock::time_point transformed = Clock::now();
   entropy::CodingOptions coding;
   coding.threads = options.threads;
   std::vector<uint8_t> z_blob, y_blob;
@@ -78,8 +84,11 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.y_table(), y_symbols.data(), y_indexes.data(),
                                                 y_symbols.size(), coding, &y_blob));
   if (stats) {
+    stats->transform_seconds = std::chrono::duration<double>(transformed - start).count();
+    stats->entropy_seconds = std::chrono::duration<double>(Clock::now() - transformed).count();
     stats->estimated_bits = EstimatedBits(model.z_table(), z_symbols, z_indexes) +
                             EstimatedBits(model.y_table(), y_symbols, y_indexes);
+    stats->coded_bits = 8.0 * static_cast<double>(z_blob.size() + y_blob.size());
   }
 
   bitstream::StreamHeader header;

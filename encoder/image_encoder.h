@@ -8,16 +8,22 @@
 #include "common/image.h"
 #include "common/status.h"
 #include "runtime/image_model.h"
+#include "runtime/tiling.h"
 
 namespace lcodec::encoder {
 
 struct ImageEncodeOptions {
   double quality = 4;  // model's range, e.g. 1..8; higher is better quality
   int threads = 1;     // entropy-coding threads (transforms use torch's setting)
+  runtime::Tiling tiling = runtime::kImageTiling;  // bounds the analysis transform's memory
+  runtime::TileProgress progress;                  // called as analysis tiles finish
 };
 
 struct ImageEncodeStats {
-  double estimated_bits = 0;  // -sum log2 p of the coded symbols under the model's tables
+  double estimated_bits = 0;     // -sum log2 p of the coded symbols under the model's tables
+  double coded_bits = 0;         // what the range coder actually wrote for them
+  double transform_seconds = 0;  // analysis, hyper-analysis and hyper-synthesis
+  double entropy_seconds = 0;    // range coding
 };
 
 // Grayscale and RGB, 8 or 16 bits. RGBA is refused (Unsupported): the model

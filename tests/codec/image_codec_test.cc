@@ -10,6 +10,7 @@
 #include "decoder/image_decoder.h"
 #include "encoder/image_encoder.h"
 #include "runtime/image_layout.h"
+#include "runtime/tiling.h"
 
 namespace lcodec {
 namespace {
@@ -143,6 +144,63 @@ TEST_F(ImageCodecTest, EveryTruncationAndBitFlipIsAnError) {
     flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
     EXPECT_FALSE(Decode(flipped, &decoded).ok()) << "bit " << bit;
   }
+}
+
+// Tiles with a margin beyond the receptive field compute what one pass over
+// the whole image computes, up to float summation order.
+TEST_F(ImageCodecTest, TiledTransformsMatchWholeImageTransforms) {
+  torch::NoGradGuard no_grad;
+  const Image image = RandomImage(300, 200, 3, 8, 7);
+  const torch::Tensor x = runtime::ImageToTensor(image, model_.downsampling());  // 320x256
+  const runtime::Tiling small{64, 64};
+  int64_t calls = 0, reported_total = 0;
+  auto analysis = [&](const torch::Tensor& t) { return model_.Analysis(t, 4.0); };
+  const torch::Tensor y_whole = analysis(x);
+  const torch::Tensor y_tiled = runtime::TransformInTiles(x, small, analysis, [&](int64_t done, int64_t total) {
+    EXPECT_EQ(done, ++calls);
+    reported_total = total;
+  });
+  EXPECT_EQ(reported_total, 5 * 4);
+  EXPECT_EQ(calls, reported_total);
+  ASSERT_EQ(y_tiled.sizes(), y_whole.sizes());
+  EXPECT_LT((y_tiled - y_whole).abs().max().item<double>(), 1e-4);
+
+  auto synthesis = [&](const torch::Tensor& t) { return model_.Synthesis(t, 4.0); };
+  const torch::Tensor y_hat = y_whole.round();
+  const torch::Tensor x_whole = synthesis(y_hat);
+  const torch::Tensor x_tiled = runtime::TransformInTiles(y_hat, runtime::Tiling{4, 4}, synthesis);
+  ASSERT_EQ(x_tiled.sizes(), x_whole.sizes());
+  EXPECT_LT((x_tiled - x_whole).abs().max().item<double>(), 1e-4);
+
+  // Too small a margin must show: the test above can fail.
+  const torch::Tensor x_no_margin = runtime::TransformInTiles(y_hat, runtime::Tiling{4, 0}, synthesis);
+  EXPECT_GT((x_no_margin - x_whole).abs().max().item<double>(), 1e-3);
+}
+
+TEST_F(ImageCodecTest, TiledDecodeMatchesUntiledDecodeAndReportsProgress) {
+  const Image image = RandomImage(200, 130, 3, 8, 8);
+  const std::vector<uint8_t> stream = Encode(image);
+  decoder::ImageDecodeOptions options;
+  Image whole, tiled;
+  ASSERT_TRUE(decoder::DecodeImage(model_, stream.data(), stream.size(), options, &whole).ok());
+  options.tiling = runtime::Tiling{64, 64};
+  int64_t last_done = 0, last_total = 0;
+  options.progress = [&](int64_t done, int64_t total) { last_done = done, last_total = total; };
+  ASSERT_TRUE(decoder::DecodeImage(model_, stream.data(), stream.size(), options, &tiled).ok());
+  EXPECT_EQ(last_total, 4 * 3);
+  EXPECT_EQ(last_done, last_total);
+  ASSERT_EQ(whole.samples.size(), tiled.samples.size());
+  int max_difference = 0;
+  for (size_t i = 0; i < whole.samples.size(); ++i)
+    max_difference = std::max(max_difference, std::abs(int(whole.samples[i]) - int(tiled.samples[i])));
+  EXPECT_LE(max_difference, 1);  // a rounding tie may fall the other way
+}
+
+TEST(TilingTest, RefusesGeometryThatSplitsALatent) {
+  const torch::Tensor x = torch::zeros({1, 1, 64, 64});
+  auto downscale = [](const torch::Tensor& t) { return torch::avg_pool2d(t, 16); };
+  EXPECT_THROW(runtime::TransformInTiles(x, runtime::Tiling{24, 8}, downscale), std::exception);
+  EXPECT_EQ(runtime::TransformInTiles(x + 1, runtime::Tiling{32, 16}, downscale).sum().item<double>(), 16.0);
 }
 
 TEST(ImageModelTest, RejectsFilesThatAreNotModels) {

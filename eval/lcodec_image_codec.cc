@@ -1,0 +1,62 @@
+#include "eval/lcodec_image_codec.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "decoder/image_decoder.h"
+#include "encoder/image_encoder.h"
+#include "runtime/image_model.h"
+
+namespace lcodec::eval {
+namespace {
+
+// Eight qualities evenly spaced over the model's range.
+constexpr int kSweepPoints = 8;
+
+class LcodecImageCodec : public ImageCodec {
+ public:
+  std::vector<double> Settings() const override {
+    std::vector<double> settings;
+    const double lo = model_.quality_min(), hi = model_.quality_max();
+    for (int i = 0; i < kSweepPoints; ++i) settings.push_back(lo + (hi - lo) * i / (kSweepPoints - 1));
+    return settings;
+  }
+
+  std::string Config() const override {
+    std::string id;
+    for (const uint8_t b : model_.id()) {
+      char hex[3];
+      std::snprintf(hex, sizeof hex, "%02x", b);
+      id += hex;
+    }
+    return "lcodec model " + model_.name() + " sha256 " + id + ", setting: quality, " + std::to_string(kSweepPoints) +
+           " steps over the model's range";
+  }
+
+  Status RoundTrip(const Image& rgb, double setting, RoundTripResult* out) override {
+    encoder::ImageEncodeOptions options;
+    options.quality = setting;
+    std::vector<uint8_t> stream;
+    auto start = std::chrono::steady_clock::now();
+    LCODEC_RETURN_IF_ERROR(encoder::EncodeImage(model_, rgb, options, &stream));
+    out->encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out->bytes = stream.size();
+    start = std::chrono::steady_clock::now();
+    LCODEC_RETURN_IF_ERROR(decoder::DecodeImage(model_, stream.data(), stream.size(), {}, &out->decoded));
+    out->decode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return Status::Ok();
+  }
+
+  runtime::ImageModel model_;
+};
+
+}  // namespace
+
+Status MakeLcodecImageCodec(const std::string& model_path, std::unique_ptr<ImageCodec>* out) {
+  auto codec = std::make_unique<LcodecImageCodec>();
+  LCODEC_RETURN_IF_ERROR(runtime::ImageModel::Load(model_path, &codec->model_));
+  *out = std::move(codec);
+  return Status::Ok();
+}
+
+}  // namespace lcodec::eval
