@@ -12,6 +12,8 @@ int DecodeMain(int argc, char** argv);  // apps/decode.cc
 int InfoMain(int argc, char** argv);    // apps/info.cc
 int BenchMain(int argc, char** argv);   // apps/bench.cc: entropy-coder benchmark
 int EvalMain(int argc, char** argv);    // apps/eval.cc: rate-distortion evaluation
+int CompareMain(int argc, char** argv);  // apps/compare.cc: distortion between two images
+int BenchImageMain(int argc, char** argv);  // apps/bench_image.cc: image coding time, split
 
 }  // namespace lcodec::apps
 

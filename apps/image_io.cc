@@ -41,6 +41,23 @@ Status ReadImage(const std::string& path, Image* out) {
   return Status::Ok();
 }
 
+Status ResizeImage(const Image& image, int width, int height, Image* out) {
+  if (width < 1 || height < 1) return Status::InvalidArgument("cannot resize to an empty image");
+  cv::Mat mat(image.height, image.width, CV_MAKETYPE(CV_16U, image.channels),
+              const_cast<uint16_t*>(image.samples.data()));
+  cv::Mat resized;
+  const bool shrinking = static_cast<int64_t>(width) * height < static_cast<int64_t>(image.width) * image.height;
+  cv::resize(mat, resized, cv::Size(width, height), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+  *out = Image{width, height, image.channels, image.bit_depth, {}};
+  out->samples.resize(static_cast<size_t>(width) * height * image.channels);
+  for (int r = 0; r < height; ++r) {
+    const uint16_t* row = resized.ptr<uint16_t>(r);
+    std::copy(row, row + static_cast<size_t>(width) * image.channels,
+              out->samples.begin() + static_cast<size_t>(r) * width * image.channels);
+  }
+  return Status::Ok();
+}
+
 Status WriteImage(const std::string& path, const Image& image, bool overwrite) {
   const size_t dot = path.rfind('.');
   const std::string extension = dot == std::string::npos ? "" : path.substr(dot);

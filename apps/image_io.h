@@ -12,6 +12,10 @@ namespace lcodec::apps {
 
 Status ReadImage(const std::string& path, Image* out);
 
+// Resamples to width x height (area averaging when shrinking, bicubic when
+// growing); for benchmarks that need a photo of a given size.
+Status ResizeImage(const Image& image, int width, int height, Image* out);
+
 // The format follows the extension (.png, .ppm, .tif, ...); written atomically.
 Status WriteImage(const std::string& path, const Image& image, bool overwrite);
 

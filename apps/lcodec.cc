@@ -18,13 +18,15 @@ const Command kCommands[] = {
     {"info", lcodec::apps::InfoMain, "show what an .lc stream holds"},
     {"bench", lcodec::apps::BenchMain, "measure the entropy coder's speed and efficiency"},
     {"eval", lcodec::apps::EvalMain, "rate-distortion evaluation against classical codecs"},
+    {"compare", lcodec::apps::CompareMain, "PSNR and MS-SSIM between two images"},
+    {"bench-image", lcodec::apps::BenchImageMain, "time image coding: I/O, transforms, entropy coding vs JPEG/WebP"},
 };
 
 void PrintUsage(FILE* out) {
   std::fprintf(out,
                "lcodec: a learned media codec\n\n"
                "usage: lcodec <command> [options]\n\ncommands:\n");
-  for (const Command& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
   std::fprintf(out, "\nRun 'lcodec <command> --help' for a command's options.\n");
 }
 
