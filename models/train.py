@@ -3,11 +3,17 @@
 
     /usr/bin/python3 models/train.py --train DIR --val DIR --checkpoint PATH [--steps N]
 
+Checkpoints vanish with the machine; the shipped model file does not. With
+--init-from models/zoo/image-msh.lcm a new checkpoint starts from the
+transforms and gains stored there (the hyper-synthesis and the entropy
+bottleneck are stored only in integer/table form, so those two restart).
+
 Each step draws a random rate level per crop and minimises
 lambda[level] * 255^2 * MSE + bpp, so one set of weights learns every level.
 Checkpoints belong outside the repository; training resumes from them.
 """
 import argparse
+import json
 import math
 import os
 import time
@@ -48,6 +54,26 @@ def validate(model, images, levels) -> str:
     return " | ".join(parts)
 
 
+# What a model file stores in float form (fp16) that training can start from.
+WARM_START_PREFIXES = ("g_a.", "g_s.", "h_a.", "log_gain", "log_inverse_gain")
+
+
+def warm_start(model: torch.nn.Module, path: str) -> int:
+    """Copies the model file's transforms and gains into `model`; returns the
+    training steps its manifest records."""
+    extra = {"manifest.json": ""}
+    stored = torch.jit.load(path, map_location="cpu", _extra_files=extra).state_dict()
+    own = model.state_dict()
+    copied = {name: stored[name].float() for name in own
+              if name.startswith(WARM_START_PREFIXES) and name in stored and stored[name].shape == own[name].shape}
+    if not any(name.startswith("g_s.") for name in copied):
+        raise SystemExit(f"{path}: no transforms of this architecture to start from")
+    model.load_state_dict({**own, **copied})
+    steps = int(json.loads(extra["manifest.json"]).get("training_steps", 0))
+    print(f"warm start from {path}: {len(copied)} tensors, {steps} steps", flush=True)
+    return steps
+
+
 def center_crop(img: torch.Tensor, size: int) -> torch.Tensor:
     top, left = (img.shape[1] - size) // 2, (img.shape[2] - size) // 2
     return img[:, top:top + size, left:left + size]
@@ -69,6 +95,7 @@ def main() -> None:
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--init-from", help="model file to start from when the checkpoint does not exist yet")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -88,6 +115,8 @@ def main() -> None:
         aux_optimizer.load_state_dict(state["aux_optimizer"])
         step = state["step"]
         print(f"resumed from {args.checkpoint} at step {step}", flush=True)
+    elif args.init_from:
+        step = warm_start(model, args.init_from)
     for group in optimizer.param_groups:
         group["lr"] = args.lr * group.get("lr_scale", 1.0)
 

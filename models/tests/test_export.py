@@ -38,3 +38,20 @@ def test_quality_interpolates_between_levels():
         model.log_gain.copy_(torch.arange(8, dtype=torch.float32).reshape(8, 1).repeat(1, 24))
     gain, _ = model.gains(torch.tensor([2.5]))
     assert torch.allclose(gain, torch.full_like(gain, float(torch.exp(torch.tensor(2.5)))))
+
+
+def test_training_warm_starts_from_an_exported_model(tmp_path):
+    import train  # models/train.py
+
+    torch.manual_seed(0)
+    trained = MeanScaleHyperprior(16, 24)
+    image = (torch.rand(3, 64, 64) * 255).to(torch.uint8)
+    path = str(tmp_path / "model.lcm")
+    export_image_model(trained, [image], path, "test", steps=1234)
+    fresh = MeanScaleHyperprior(16, 24)
+    assert train.warm_start(fresh, path) == 1234
+    for name, tensor in trained.state_dict().items():
+        if name.startswith(train.WARM_START_PREFIXES):
+            assert torch.allclose(fresh.state_dict()[name], tensor.half().float()), name
+    # The hyper-synthesis is not stored in float form: it keeps its own start.
+    assert not torch.equal(fresh.h_s[0].weight, trained.h_s[0].weight)
