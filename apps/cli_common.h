@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "bitstream/container.h"
 #include "common/status.h"
 
 namespace lcodec::apps {
@@ -23,6 +24,12 @@ int Fail(const char* command, const Status& status);
 // sets it to 0. Returns false in both cases.
 bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initializer_list<const char*> required,
                  cxxopts::ParseResult* result, int* exit_code);
+
+// Adds --max-pixels, --max-section-bytes and --max-sections, the limits a
+// stream's header is checked against before anything is allocated
+// (bitstream::ParseLimits; its error messages name these flags).
+void AddLimitOptions(cxxopts::Options& options);
+bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args);
 
 // Adds the options every coding command has: -m, -y, --threads, --json.
 void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help);

@@ -16,8 +16,8 @@ int DecodeMain(int argc, char** argv) {
   cxxopts::Options cli("lcodec decode", "Decompresses an lcodec image stream to PNG (or .ppm, .tif, .bmp).");
   cli.add_options()
       ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
-      ("o,output", "image to write; the extension picks the format", cxxopts::value<std::string>())
-      ("max-pixels", "refuse streams with more pixels than this", cxxopts::value<uint64_t>());
+      ("o,output", "image to write; the extension picks the format", cxxopts::value<std::string>());
+  AddLimitOptions(cli);
   AddCodingOptions(cli, "model file (must be the one the stream was made with)",
                    "threads; the output is the same for any count");
   cxxopts::ParseResult args;
@@ -27,7 +27,7 @@ int DecodeMain(int argc, char** argv) {
 
   decoder::ImageDecodeOptions options;
   options.threads = threads;
-  if (args.count("max-pixels")) options.limits.max_pixels = args["max-pixels"].as<uint64_t>();
+  options.limits = LimitsFromOptions(args);
   std::vector<uint8_t> stream;
   // An image stream holds two sections of at most max_section_bytes each.
   Status status = ReadFile(args["input"].as<std::string>(), 2 * options.limits.max_section_bytes + 4096, &stream);

@@ -24,11 +24,12 @@ int InfoMain(int argc, char** argv) {
   cli.add_options()
       ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
       ("json", "print a machine-readable summary");
+  AddLimitOptions(cli);
   cxxopts::ParseResult args;
   int exit_code = 0;
   if (!ParseOrExit(cli, argc, argv, {"input"}, &args, &exit_code)) return exit_code;
   bitstream::ContainerReader reader;
-  Status status = reader.Open(args["input"].as<std::string>(), bitstream::ParseLimits());
+  Status status = reader.Open(args["input"].as<std::string>(), LimitsFromOptions(args));
   if (!status.ok()) return Fail("info", status);
   uint64_t payload = 0, count = 0;
   std::string sections;

@@ -262,7 +262,8 @@ bool operator==(const StreamHeader& a, const StreamHeader& b) {
 
 Status CheckModel(const StreamHeader& header, const ModelId& loaded_id, const std::string& loaded_name) {
   if (header.model_id == loaded_id) return Status::Ok();
-  return Status::InvalidArgument(Printf("stream was made with model '%s' (sha256 %s), but the loaded model is '%s' (sha256 %s)",
+  return Status::InvalidArgument(Printf("stream was made with model '%s' (sha256 %s), but the loaded model is '%s' "
+                                        "(sha256 %s); pass the model file it was made with (-m)",
                                         header.model_name.c_str(), ShortHex(header.model_id).c_str(),
                                         loaded_name.c_str(), ShortHex(loaded_id).c_str()));
 }

@@ -5,6 +5,7 @@
 
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
+#include "runtime/image_transforms.h"
 
 namespace lcodec::decoder {
 namespace {
@@ -54,7 +55,7 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
     const torch::Tensor z_hat = torch::from_blob(z_symbols.data(), {1, z_c, z_h, z_w}, torch::kInt32)
                                     .to(torch::kFloat);
     torch::Tensor means, indexes;
-    model.HyperSynthesis(z_hat, &means, &indexes);
+    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &means, &indexes);
     const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
     if (index32.numel() > 0 && (index32.min().item<int32_t>() < 0 ||
                                 index32.max().item<int32_t>() >= static_cast<int32_t>(model.y_table().size()))) {
@@ -69,12 +70,9 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
     entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
     if (!status.ok()) return;
     const torch::Tensor residuals = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat);
-    // Tile in latent units: the pixel tiling divided by the latent stride.
-    const int64_t stride = runtime::PaddedSize(header.height, multiple) / means.size(2);
-    const runtime::Tiling tiling{options.tiling.tile / stride, options.tiling.margin / stride};
-    const torch::Tensor x_hat = runtime::TransformInTiles(
-        residuals + means, tiling, [&](const torch::Tensor& tile) { return model.Synthesis(tile, header.quality); },
-        options.progress);
+    const torch::Tensor x_hat = runtime::SynthesizeImage(model, residuals + means, header.quality,
+                                                         runtime::PaddedSize(header.height, multiple), options.tiling,
+                                                         options.progress);
     runtime::TensorToImage(x_hat, static_cast<int>(header.width), static_cast<int>(header.height),
                            header.channels, header.bit_depth, out);
   });

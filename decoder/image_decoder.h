@@ -15,10 +15,10 @@ namespace lcodec::decoder {
 struct ImageDecodeOptions {
   int threads = 1;  // entropy-decoding threads; the output does not depend on it
   bitstream::ParseLimits limits;
-  // Pixel-domain tiling of the synthesis transform. Tiles change float
-  // summation order, so every decoder must keep the default for streams to
-  // decode to the same pixels everywhere; tests change it to compare.
-  runtime::Tiling tiling = runtime::kImageTiling;
+  // Tiling of the transforms. Tiles change float summation order, so every
+  // decoder must keep the default for streams to decode to the same pixels
+  // everywhere; tests change it to compare.
+  runtime::ImageTiling tiling;
   runtime::TileProgress progress;  // called as synthesis tiles finish
 };
 

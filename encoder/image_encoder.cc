@@ -6,6 +6,7 @@
 
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
+#include "runtime/image_transforms.h"
 
 namespace lcodec::encoder {
 namespace {
@@ -58,14 +59,16 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   const Status guard = runtime::Guard("image encoding failed", [&] {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = runtime::ImageToTensor(image, model.downsampling());
-    const torch::Tensor y = runtime::TransformInTiles(
-        x, options.tiling, [&](const torch::Tensor& tile) { return model.Analysis(tile, options.quality); },
-        options.progress);
-    const torch::Tensor z_hat = model.HyperAnalysis(y).round();
+    const torch::Tensor y = runtime::AnalyzeImage(model, x, options.quality, options.tiling, options.progress);
+    const torch::Tensor z_hat = runtime::HyperAnalyzeImage(model, y, x.size(2), options.tiling).round();
     status = ToSymbols(z_hat, &z_symbols);
     if (!status.ok()) return;
     torch::Tensor means, indexes;
-    model.HyperSynthesis(z_hat, &means, &indexes);
+    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &means, &indexes);
+    if (means.sizes() != y.sizes()) {
+      status = Status::InvalidArgument("the model's latent means do not match its latent");
+      return;
+    }
     status = ToSymbols(y - means, &y_symbols);
     if (!status.ok()) return;
     status = entropy::ChannelIndexes(static_cast<int>(z_hat.size(1)), z_hat.size(2) * z_hat.size(3), &z_indexes);

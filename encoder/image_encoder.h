@@ -15,8 +15,8 @@ namespace lcodec::encoder {
 struct ImageEncodeOptions {
   double quality = 4;  // model's range, e.g. 1..8; higher is better quality
   int threads = 1;     // entropy-coding threads (transforms use torch's setting)
-  runtime::Tiling tiling = runtime::kImageTiling;  // bounds the analysis transform's memory
-  runtime::TileProgress progress;                  // called as analysis tiles finish
+  runtime::ImageTiling tiling;     // bounds the transforms' memory
+  runtime::TileProgress progress;  // called as analysis tiles finish
 };
 
 struct ImageEncodeStats {

@@ -14,6 +14,7 @@ int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Output/input side ratio as num/den with one of them 1, checked on a tile.
 struct Scale {
   int64_t num = 1, den = 1;
+  int64_t Of(int64_t a) const { return a * num / den; }
 };
 
 Scale ScaleOf(int64_t in, int64_t out) {
@@ -25,17 +26,17 @@ Scale ScaleOf(int64_t in, int64_t out) {
 
 }  // namespace
 
-torch::Tensor TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
-                               const std::function<torch::Tensor(const torch::Tensor&)>& transform,
-                               const TileProgress& progress) {
+std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
+                                            const TileTransform& transform, const TileProgress& progress) {
   const int64_t height = input.size(2), width = input.size(3);
+  if (tiling.tile < 1 || tiling.margin < 0) throw std::runtime_error("tile geometry must be positive");
   const int64_t rows = CeilDiv(height, tiling.tile), cols = CeilDiv(width, tiling.tile);
   if (rows * cols == 1) {
-    torch::Tensor out = transform(input);
+    std::vector<torch::Tensor> out = transform(input);
     if (progress) progress(1, 1);
     return out;
   }
-  torch::Tensor output;
+  std::vector<torch::Tensor> outputs;
   Scale scale;
   for (int64_t row = 0; row < rows; ++row) {
     for (int64_t col = 0; col < cols; ++col) {
@@ -44,23 +45,34 @@ torch::Tensor TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
       const int64_t x0 = col * tiling.tile, x1 = std::min(width, x0 + tiling.tile);
       const int64_t cy0 = std::max<int64_t>(0, y0 - tiling.margin), cy1 = std::min(height, y1 + tiling.margin);
       const int64_t cx0 = std::max<int64_t>(0, x0 - tiling.margin), cx1 = std::min(width, x1 + tiling.margin);
-      const torch::Tensor tile =
+      const std::vector<torch::Tensor> tiles =
           transform(input.index({Slice(), Slice(), Slice(cy0, cy1), Slice(cx0, cx1)}).contiguous());
-      if (!output.defined()) {
-        scale = ScaleOf(cy1 - cy0, tile.size(2));
+      if (outputs.empty()) {
+        scale = ScaleOf(cy1 - cy0, tiles.at(0).size(2));
         if (tiling.tile % scale.den || tiling.margin % scale.den || height % scale.den || width % scale.den)
           throw std::runtime_error("tile geometry is not a multiple of the transform's down-scaling");
-        output = torch::empty({1, tile.size(1), height * scale.num / scale.den, width * scale.num / scale.den},
-                              tile.options());
+        for (const torch::Tensor& tile : tiles)
+          outputs.push_back(torch::empty({1, tile.size(1), scale.Of(height), scale.Of(width)}, tile.options()));
       }
-      auto out_range = [&](int64_t a) { return a * scale.num / scale.den; };
-      output.index_put_({Slice(), Slice(), Slice(out_range(y0), out_range(y1)), Slice(out_range(x0), out_range(x1))},
-                        tile.index({Slice(), Slice(), Slice(out_range(y0 - cy0), out_range(y1 - cy0)),
-                                    Slice(out_range(x0 - cx0), out_range(x1 - cx0))}));
+      for (size_t i = 0; i < tiles.size(); ++i) {
+        if (tiles[i].size(2) != scale.Of(cy1 - cy0) || tiles[i].size(3) != scale.Of(cx1 - cx0))
+          throw std::runtime_error("transform outputs disagree in size");
+        outputs[i].index_put_({Slice(), Slice(), Slice(scale.Of(y0), scale.Of(y1)), Slice(scale.Of(x0), scale.Of(x1))},
+                              tiles[i].index({Slice(), Slice(), Slice(scale.Of(y0 - cy0), scale.Of(y1 - cy0)),
+                                              Slice(scale.Of(x0 - cx0), scale.Of(x1 - cx0))}));
+      }
       if (progress) progress(row * cols + col + 1, rows * cols);
     }
   }
-  return output;
+  return outputs;
+}
+
+torch::Tensor TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
+                               const std::function<torch::Tensor(const torch::Tensor&)>& transform,
+                               const TileProgress& progress) {
+  return TransformInTiles(
+      input, tiling, [&](const torch::Tensor& tile) { return std::vector<torch::Tensor>{transform(tile)}; },
+      progress)[0];
 }
 
 }  // namespace lcodec::runtime

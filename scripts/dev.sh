@@ -56,9 +56,10 @@ run_tests() {
   echo "== C++ tests under ASan + UBSan"
   build build-asan -DLCODEC_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 900
-  echo "== libFuzzer: bounded fresh runs of every fuzz target"
+  echo "== libFuzzer: every fuzz target over its seeds, then a bounded fresh run (20 s each)"
   configure build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DLCODEC_LIBFUZZER=ON
-  cmake --build build-fuzz -j "$(nproc)" --target fuzz_container
+  cmake --build build-fuzz -j "$(nproc)" --target fuzz_container fuzz_image_decode fuzz_model_load
+  # -R selects the fuzz runs; CTest adds the fixture that exports their model.
   ctest --test-dir build-fuzz -R libfuzzer --output-on-failure --timeout 900
   echo "== Python tests"
   (cd models && /usr/bin/python3 -m pytest -q -p no:cacheprovider tests)

@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 
 from .entropy_models import EntropyBottleneck, GaussianConditional
-from .layers import GDN, conv, deconv
+from .layers import GDN, SubPixelDeconv, conv, deconv
 
 # Rate-distortion trade-offs of the trained levels (loss = lambda * 255^2 * MSE + bpp),
 # the same ladder as CompressAI's quality 1..8.
@@ -33,8 +33,11 @@ def analysis_transform(n: int, m: int) -> nn.Sequential:
 
 
 def synthesis_transform(n: int, m: int) -> nn.Sequential:
-    return nn.Sequential(deconv(m, n), GDN(n, inverse=True), deconv(n, n), GDN(n, inverse=True),
-                         deconv(n, n), GDN(n, inverse=True), deconv(n, 3))
+    # Sub-pixel form of the deconvs: same weights, ~1.5x faster to train and
+    # ~2x faster to decode on CPU (see SubPixelDeconv).
+    return nn.Sequential(SubPixelDeconv(deconv(m, n)), GDN(n, inverse=True), SubPixelDeconv(deconv(n, n)),
+                         GDN(n, inverse=True), SubPixelDeconv(deconv(n, n)), GDN(n, inverse=True),
+                         SubPixelDeconv(deconv(n, 3)))
 
 
 def interpolate_gain(log_gains: torch.Tensor, position: torch.Tensor) -> torch.Tensor:

@@ -9,7 +9,6 @@ The file is a TorchScript archive holding:
 Float weights are stored as fp16 (half the size) and widened to fp32 on load;
 the integer hyper-synthesis is stored as integers and is never converted.
 """
-import copy
 import json
 from typing import Dict, List, Tuple
 
@@ -19,7 +18,6 @@ import torch.nn as nn
 
 from .architectures import LAMBDAS, MeanScaleHyperprior, interpolate_gain
 from .integer_hyper import IntegerHyperSynthesis, build_integer_hyper_synthesis
-from .layers import SubPixelDeconv
 
 FORMAT_VERSION = 1
 QUALITY_MIN = 1.0  # CLI quality q maps to gain position q - QUALITY_MIN
@@ -31,15 +29,6 @@ def _flatten_tables(cdfs: List[np.ndarray], offsets: List[int]) -> Dict[str, tor
         "cdf_sizes": torch.tensor([len(c) for c in cdfs], dtype=torch.int32),
         "offsets": torch.tensor(offsets, dtype=torch.int32),
     }
-
-
-def _with_subpixel_deconvs(transform: nn.Sequential) -> nn.Sequential:
-    """A copy of `transform` whose deconvs run as SubPixelDeconv (faster, same weights)."""
-    fast = copy.deepcopy(transform)
-    for i, layer in enumerate(fast):
-        if isinstance(layer, nn.ConvTranspose2d):
-            fast[i] = SubPixelDeconv(layer)
-    return fast
 
 
 class ImageCodecModule(nn.Module):
@@ -54,7 +43,7 @@ class ImageCodecModule(nn.Module):
         self.downsampling = model.downsampling
         self.quality_max = QUALITY_MIN + model.levels - 1
         self.g_a = model.g_a
-        self.g_s = _with_subpixel_deconvs(model.g_s)
+        self.g_s = model.g_s
         self.h_a = model.h_a
         self.integer_hyper = integer_hyper
         self.uses_abs = not model.predict_means

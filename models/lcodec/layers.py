@@ -63,9 +63,9 @@ class SubPixelDeconv(nn.Module):
 
     Same weights, same results up to float summation order, but about twice
     as fast on CPU: PyTorch's oneDNN path covers convolutions, while
-    transposed convolutions fall back to im2col + GEMM. Export swaps it in for
-    the synthesis transform; the stored weights keep the deconv layout, so
-    the file does not grow.
+    transposed convolutions fall back to im2col + GEMM. The weights keep the
+    deconv layout (and parameter names), so checkpoints and model files of
+    either form load into the other and the file does not grow.
     """
 
     # Output row 2j + p reads input row j + d with deconv tap k = p + 2 - 2d,

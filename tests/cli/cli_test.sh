@@ -9,11 +9,12 @@ trap 'rm -rf "$work"' EXIT
 failures=0 passed=0
 
 # expect EXIT_CODE "text the output must contain" -- command...
+# A failure must be exactly one line.
 expect() {
   local code=$1 text=$2; shift 2
   local out rc
   out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ] || ! grep -qF -- "$text" <<<"$out"; then
+  if [ "$rc" -ne "$code" ] || ! grep -qF -- "$text" <<<"$out" || { [ "$code" -ne 0 ] && [ "$(wc -l <<<"$out")" -ne 1 ]; }; then
     echo "FAIL: $* -> exit $rc (want $code), output: $out"
     failures=$((failures + 1))
   else
@@ -37,12 +38,31 @@ head -c 100 "$work/a.lc" > "$work/cut.lc"
 expect 1 "truncated" "$lcodec" decode -i "$work/cut.lc" -o "$work/c.png" -m "$model"
 expect 1 "not an lcodec container" "$lcodec" info -i "$image"
 expect 2 "is required" "$lcodec" encode -i "$image"
-expect 2 "see --help" "$lcodec" encode -i "$image" -o "$work/c.lc" -q abc
+expect 2 "'abc' is not a valid value for -q (see --help)" "$lcodec" encode -i "$image" -o "$work/c.lc" -q abc
+expect 2 "'lots' is not a valid value for --max-pixels" \
+  "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --max-pixels lots
+expect 2 "'x' is not a valid value for --threads" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --threads=x
 expect 1 "--threads must be" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --threads 0
+expect 1 "--bpp must be positive" "$lcodec" encode -i "$image" -o "$work/c.lc" -m "$model" --bpp -1
 expect 2 "unknown command" "$lcodec" frobnicate
+expect 2 "does not exist (see --help)" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --frobnicate
 expect 0 "--bpp" "$lcodec" encode --help
-# Failures leave no output behind.
-[ ! -e "$work/c.lc" ] && [ ! -e "$work/c.png" ] && ! ls "$work"/*.XXXXXX* >/dev/null 2>&1 \
+# Files that are missing, empty, of the wrong kind, or in the wrong place.
+: > "$work/empty"
+expect 1 "No such file" "$lcodec" decode -i "$work/missing.lc" -o "$work/c.png" -m "$model"
+expect 1 "cannot open model file" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$work/missing.lcm"
+expect 1 "not an lcodec model file" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$work/empty"
+expect 1 "truncated" "$lcodec" decode -i "$work/empty" -o "$work/c.png" -m "$model"
+expect 1 "use .png, .ppm, .tif or .bmp" "$lcodec" decode -i "$work/a.lc" -o "$work/c.xyz" -m "$model"
+expect 1 "the output folder must exist" "$lcodec" decode -i "$work/a.lc" -o "$work/nowhere/c.png" -m "$model"
+expect 1 "is a folder; give a file name" "$lcodec" encode -i "$image" -o "$work" -m "$model" -y
+expect 1 "names the input file" "$lcodec" decode -i "$work/a.lc" -o "$work/./a.lc" -m "$model" -y
+expect 1 "raise it with --max-pixels" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --max-pixels 100
+if [ ! -e "$(dirname "$0")/../../models/zoo/image-msh.lcm" ]; then  # until a trained model ships
+  expect 1 "pass a model file with -m" "$lcodec" encode -i "$image" -o "$work/c.lc"
+fi
+# Failures leave no output and no temporary file behind.
+[ ! -e "$work/c.lc" ] && [ ! -e "$work/c.png" ] && [ ! -e "$work/c.xyz" ] && ! ls -A "$work" | grep -q '\.tmp-' \
   && passed=$((passed + 1)) || { echo "FAIL: a failed command left a file"; failures=$((failures + 1)); }
 
 echo "$passed passed, $failures failed"

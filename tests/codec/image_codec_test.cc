@@ -10,6 +10,7 @@
 #include "decoder/image_decoder.h"
 #include "encoder/image_encoder.h"
 #include "runtime/image_layout.h"
+#include "runtime/image_transforms.h"
 #include "runtime/tiling.h"
 
 namespace lcodec {
@@ -177,13 +178,29 @@ TEST_F(ImageCodecTest, TiledTransformsMatchWholeImageTransforms) {
   EXPECT_GT((x_no_margin - x_whole).abs().max().item<double>(), 1e-3);
 }
 
+// The integer hyper-synthesis is exact, so tiles must not change a single bit:
+// entropy decoding depends on it.
+TEST_F(ImageCodecTest, TiledHyperSynthesisIsBitExact) {
+  torch::NoGradGuard no_grad;
+  const Image image = RandomImage(300, 200, 3, 8, 9);
+  const torch::Tensor x = runtime::ImageToTensor(image, model_.downsampling());
+  const torch::Tensor z_hat = model_.HyperAnalysis(model_.Analysis(x, 6.0)).round();
+  torch::Tensor means, indexes, tiled_means, tiled_indexes;
+  model_.HyperSynthesis(z_hat, &means, &indexes);
+  runtime::ImageTiling small;
+  small.tile = 64;  // one hyper-latent per tile
+  runtime::HyperSynthesizeImage(model_, z_hat, small, &tiled_means, &tiled_indexes);
+  EXPECT_TRUE(torch::equal(means, tiled_means));
+  EXPECT_TRUE(torch::equal(indexes, tiled_indexes));
+}
+
 TEST_F(ImageCodecTest, TiledDecodeMatchesUntiledDecodeAndReportsProgress) {
   const Image image = RandomImage(200, 130, 3, 8, 8);
   const std::vector<uint8_t> stream = Encode(image);
   decoder::ImageDecodeOptions options;
   Image whole, tiled;
   ASSERT_TRUE(decoder::DecodeImage(model_, stream.data(), stream.size(), options, &whole).ok());
-  options.tiling = runtime::Tiling{64, 64};
+  options.tiling.tile = 64;
   int64_t last_done = 0, last_total = 0;
   options.progress = [&](int64_t done, int64_t total) { last_done = done, last_total = total; };
   ASSERT_TRUE(decoder::DecodeImage(model_, stream.data(), stream.size(), options, &tiled).ok());
