@@ -74,7 +74,7 @@ case "$cmd" in
   demo)
     install_packages
     build build
-    "$ROOT/build/apps/lcodec" bench
+    bash "$ROOT/scripts/demo.sh"
     ;;
   test)
     install_packages
