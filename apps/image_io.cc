@@ -6,13 +6,39 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+#include "apps/png_io.h"
 #include "common/file_util.h"
 
 namespace lcodec::apps {
+namespace {
+
+// A PNG is known by its signature, so a misnamed one still goes to libpng.
+bool LooksLikePng(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  uint8_t header[8];
+  if (!file.read(reinterpret_cast<char*>(header), sizeof(header))) return false;
+  return HasPngSignature(header, sizeof(header));
+}
+
+bool HasPngExtension(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos) return false;
+  std::string extension = path.substr(dot);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension == ".png";
+}
+
+}  // namespace
 
 Status ReadImage(const std::string& path, Image* out) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) return Status::IOError("cannot open '" + path + "': no such file");
+  if (LooksLikePng(path)) return ReadPng(path, out);
   cv::Mat mat;
   try {
     mat = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -59,6 +85,11 @@ Status ResizeImage(const Image& image, int width, int height, Image* out) {
 }
 
 Status WriteImage(const std::string& path, const Image& image, bool overwrite) {
+  if (HasPngExtension(path)) {
+    std::vector<uint8_t> bytes;
+    LCODEC_RETURN_IF_ERROR(EncodePng(image, &bytes));
+    return WriteFileAtomically(path, bytes, overwrite);
+  }
   const size_t dot = path.rfind('.');
   const std::string extension = dot == std::string::npos ? "" : path.substr(dot);
   cv::Mat mat(image.height, image.width, CV_MAKETYPE(CV_16U, image.channels),

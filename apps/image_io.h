@@ -1,5 +1,6 @@
-// Reading and writing image files for the CLI (OpenCV: PNG 8/16-bit, JPEG,
-// PPM/PGM, BMP, TIFF, WebP).
+// Reading and writing image files for the CLI: PNG (8/16-bit, any colour
+// type) through libpng (apps/png_io.h), JPEG, PPM/PGM, BMP, TIFF and WebP
+// through OpenCV.
 #ifndef LCODEC_APPS_IMAGE_IO_H_
 #define LCODEC_APPS_IMAGE_IO_H_
 
