@@ -11,6 +11,7 @@
 namespace lcodec::apps {
 
 std::string DefaultImageModelPath() { return LCODEC_DEFAULT_IMAGE_MODEL; }
+std::string DefaultAudioModelPath() { return LCODEC_DEFAULT_AUDIO_MODEL; }
 
 int Fail(const char* command, const Status& status) {
   std::fprintf(stderr, "lcodec %s: %s\n", command, status.ToString().c_str());
@@ -113,10 +114,23 @@ bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args) {
 
 void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help) {
   options.add_options()
-      ("m,model", model_help, cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
+      ("m,model", model_help, cxxopts::value<std::string>())
       ("y,overwrite", "replace the output if it exists")
       ("threads", threads_help, cxxopts::value<int>()->default_value("2"))
       ("json", "print a machine-readable summary");
+}
+
+Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path) {
+  if (args.count("model")) {
+    *path = args["model"].as<std::string>();
+    return Status::Ok();
+  }
+  if (!Exists(default_path)) {
+    return Status::InvalidArgument("no model given and the default model '" + default_path +
+                                   "' is not installed; pass a model file with -m");
+  }
+  *path = default_path;
+  return Status::Ok();
 }
 
 bool ParseCodingCommandLine(cxxopts::Options& options, int argc, char** argv, const char* command,
@@ -125,12 +139,6 @@ bool ParseCodingCommandLine(cxxopts::Options& options, int argc, char** argv, co
   *threads = (*result)["threads"].as<int>();
   if (*threads < 1 || *threads > 256) {
     *exit_code = Fail(command, Status::InvalidArgument("--threads must be 1..256"));
-    return false;
-  }
-  if (!result->count("model") && !Exists(DefaultImageModelPath())) {
-    *exit_code = Fail(command, Status::InvalidArgument("no model given and the default model '" +
-                                                       DefaultImageModelPath() +
-                                                       "' is not installed; pass a model file with -m"));
     return false;
   }
   const std::string& input = (*result)["input"].as<std::string>();

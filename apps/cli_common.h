@@ -13,8 +13,9 @@
 
 namespace lcodec::apps {
 
-// The image model that ships with the source tree (LCODEC_DEFAULT_IMAGE_MODEL).
+// The models that ship with the source tree (LCODEC_DEFAULT_*_MODEL).
 std::string DefaultImageModelPath();
+std::string DefaultAudioModelPath();
 
 // Prints "lcodec <command>: <what went wrong>" on stderr; returns exit code 1.
 int Fail(const char* command, const Status& status);
@@ -32,7 +33,13 @@ void AddLimitOptions(cxxopts::Options& options);
 bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args);
 
 // Adds the options every coding command has: -m, -y, --threads, --json.
+// -m has no default value: each kind of media has its own default model
+// (ModelPath).
 void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help);
+
+// The -m file if given, else `default_path`; InvalidArgument if that is
+// missing (a build without its default model).
+Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path);
 
 // ParseOrExit for a coding command: requires -i and -o, then checks
 // --threads (1..256) and hands it to libtorch as well.

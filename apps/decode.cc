@@ -1,63 +1,34 @@
-// lcodec decode: .lc stream -> image file.
-#include <chrono>
-#include <cstdio>
-
+// lcodec decode: .lc stream -> image, audio or video file. This file holds
+// the command line; the stream's header picks decode_<media>.cc.
 #include "apps/cli_common.h"
+#include "apps/coding_commands.h"
 #include "apps/commands.h"
-#include "apps/image_io.h"
-#include "apps/progress.h"
-#include "common/file_util.h"
-#include "decoder/image_decoder.h"
+#include "bitstream/container.h"
 
 namespace lcodec::apps {
 
 int DecodeMain(int argc, char** argv) {
   constexpr const char* kCommand = "decode";
-  cxxopts::Options cli("lcodec decode", "Decompresses an lcodec image stream to PNG (or .ppm, .tif, .bmp).");
+  cxxopts::Options cli("lcodec decode",
+                       "Decompresses an lcodec stream. Images: the output's extension picks PNG, .ppm, .tif or .bmp.");
   cli.add_options()
       ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
-      ("o,output", "image to write; the extension picks the format", cxxopts::value<std::string>());
+      ("o,output", "file to write; the extension picks the format", cxxopts::value<std::string>());
   AddLimitOptions(cli);
-  AddCodingOptions(cli, "model file (must be the one the stream was made with)",
+  AddCodingOptions(cli, "model file (must be the one the stream was made with; default: the shipped one)",
                    "threads; the output is the same for any count");
   cxxopts::ParseResult args;
   int threads = 0, exit_code = 0;
   if (!ParseCodingCommandLine(cli, argc, argv, kCommand, &args, &threads, &exit_code)) return exit_code;
-  const auto start = std::chrono::steady_clock::now();
-
-  decoder::ImageDecodeOptions options;
-  options.threads = threads;
-  options.limits = LimitsFromOptions(args);
-  std::vector<uint8_t> stream;
-  // An image stream holds two sections of at most max_section_bytes each.
-  Status status = ReadFile(args["input"].as<std::string>(), 2 * options.limits.max_section_bytes + 4096, &stream);
+  // Only the header, to learn the kind of media; the half that decodes reads the stream again.
+  bitstream::ContainerReader reader;
+  const Status status = reader.Open(args["input"].as<std::string>(), LimitsFromOptions(args));
   if (!status.ok()) return Fail(kCommand, status);
-  runtime::ImageModel model;
-  status = runtime::ImageModel::Load(args["model"].as<std::string>(), &model);
-  if (!status.ok()) return Fail(kCommand, status);
-  Image image;
-  decoder::ImageDecodeStats stats;
-  {
-    TerminalProgress progress("decoding");
-    options.progress = [&](int64_t done, int64_t total) {
-      progress.Update(static_cast<double>(done) / static_cast<double>(total));
-    };
-    status = decoder::DecodeImage(model, stream.data(), stream.size(), options, &image, &stats);
+  switch (reader.header().modality) {
+    case bitstream::Modality::kImage: return DecodeImageStream(args, threads);
+    default: break;
   }
-  if (status.ok()) status = WriteImage(args["output"].as<std::string>(), image, args.count("overwrite") > 0);
-  if (!status.ok()) return Fail(kCommand, status);
-
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (args.count("json")) {
-    std::printf("{\"width\": %d, \"height\": %d, \"channels\": %d, \"bit_depth\": %d, \"seconds\": %.3f, "
-                "\"transform_seconds\": %.3f, \"entropy_seconds\": %.3f}\n",
-                image.width, image.height, image.channels, image.bit_depth, seconds, stats.transform_seconds,
-                stats.entropy_seconds);
-  } else {
-    std::printf("%s: %dx%d, %d channel(s), %d-bit (%.2f s)\n", args["output"].as<std::string>().c_str(), image.width,
-                image.height, image.channels, image.bit_depth, seconds);
-  }
-  return 0;
+  return Fail(kCommand, Status::Unsupported("this build decodes image streams only"));
 }
 
 }  // namespace lcodec::apps

@@ -271,10 +271,6 @@ Status CheckModel(const StreamHeader& header, const ModelId& loaded_id, const st
 // ---------------------------------------------------------------------------
 // Writing
 
-ContainerWriter::~ContainerWriter() {
-  if (file_) std::fclose(file_);
-}
-
 namespace {
 
 // A header the writer refuses is the caller's mistake, not a damaged file.
@@ -285,12 +281,11 @@ Status CheckHeaderForWriting(const StreamHeader& header) {
 
 }  // namespace
 
-Status ContainerWriter::Open(const std::string& path, const StreamHeader& header) {
+Status ContainerWriter::Open(const std::string& path, const StreamHeader& header, bool overwrite) {
   if (open_) return Status::InvalidArgument("ContainerWriter::Open: already open");
   LCODEC_RETURN_IF_ERROR(CheckHeaderForWriting(header));
-  if (file_) std::fclose(file_);  // left by an Open whose first write failed
-  file_ = std::fopen(path.c_str(), "wb");
-  if (!file_) return Status::IOError(path + ": " + std::strerror(errno));
+  LCODEC_RETURN_IF_ERROR(file_.Create(path, overwrite));
+  to_file_ = true;
   path_ = path;
   memory_ = nullptr;
   return Start(header);
@@ -299,7 +294,9 @@ Status ContainerWriter::Open(const std::string& path, const StreamHeader& header
 Status ContainerWriter::OpenMemory(std::vector<uint8_t>* out, const StreamHeader& header) {
   if (open_) return Status::InvalidArgument("ContainerWriter::OpenMemory: already open");
   LCODEC_RETURN_IF_ERROR(CheckHeaderForWriting(header));
+  to_file_ = false;
   memory_ = out;
+  memory_start_ = out->size();
   return Start(header);
 }
 
@@ -308,6 +305,7 @@ Status ContainerWriter::Start(const StreamHeader& header) {
                                       kVersionMajor, kVersionMinor};
   LCODEC_RETURN_IF_ERROR(Write(magic, sizeof(magic)));
   const std::vector<uint8_t> head = EncodeHead(header);
+  head_bytes_ = head.size();
   LCODEC_RETURN_IF_ERROR(WriteSection(kHeadTag, head.data(), head.size()));
   open_ = true;
   return Status::Ok();
@@ -326,14 +324,41 @@ Status ContainerWriter::Add(const Tag& tag, const uint8_t* body, size_t size) {
   return WriteSection(tag, body, size);
 }
 
-Status ContainerWriter::Finish() {
+Status ContainerWriter::Finish(const StreamHeader* final_header) {
   if (!open_) return Status::InvalidArgument("ContainerWriter::Finish: not open");
   open_ = false;
+  if (final_header) LCODEC_RETURN_IF_ERROR(RewriteHead(*final_header));
   LCODEC_RETURN_IF_ERROR(WriteSection(kEndTag, nullptr, 0));
-  if (file_) {
-    const bool failed = std::fclose(file_) != 0;
-    file_ = nullptr;
-    if (failed) return Status::IOError(path_ + ": " + std::strerror(errno));
+  if (to_file_) {
+    to_file_ = false;
+    return file_.Commit();
+  }
+  return Status::Ok();
+}
+
+// Overwrites the HEAD section (right after the magic) in place.
+Status ContainerWriter::RewriteHead(const StreamHeader& header) {
+  LCODEC_RETURN_IF_ERROR(CheckHeaderForWriting(header));
+  const std::vector<uint8_t> head = EncodeHead(header);
+  if (head.size() != head_bytes_) {
+    return Status::InvalidArgument("ContainerWriter::Finish: the final header must keep the model_name length");
+  }
+  std::vector<uint8_t> section;
+  ByteWriter writer(&section);
+  const auto length = static_cast<uint32_t>(head.size());
+  VisitSectionPrefix(writer, &kHeadTag, &length);
+  section.insert(section.end(), head.begin(), head.end());
+  const uint32_t crc = Crc32(section.data(), section.size());
+  writer.Field(&crc);
+  if (!to_file_) {
+    std::copy(section.begin(), section.end(), memory_->begin() + memory_start_ + kMagicBytes);
+    return Status::Ok();
+  }
+  std::FILE* file = file_.file();
+  const long end = std::ftell(file);
+  if (end < 0 || std::fseek(file, kMagicBytes, SEEK_SET) != 0 ||
+      std::fwrite(section.data(), 1, section.size(), file) != section.size() || std::fseek(file, end, SEEK_SET) != 0) {
+    return Status::IOError(path_ + ": " + std::strerror(errno));
   }
   return Status::Ok();
 }
@@ -353,11 +378,11 @@ Status ContainerWriter::WriteSection(const Tag& tag, const uint8_t* body, size_t
 
 Status ContainerWriter::Write(const uint8_t* data, size_t size) {
   if (size == 0) return Status::Ok();  // data may be null
-  if (!file_) {
+  if (!to_file_) {
     memory_->insert(memory_->end(), data, data + size);
     return Status::Ok();
   }
-  if (std::fwrite(data, 1, size, file_) != size) return Status::IOError(path_ + ": " + std::strerror(errno));
+  if (std::fwrite(data, 1, size, file_.file()) != size) return Status::IOError(path_ + ": " + std::strerror(errno));
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file_util.h"
 #include "common/status.h"
 
 namespace lcodec::bitstream {
@@ -90,29 +91,39 @@ class ContainerWriter {
   ContainerWriter() = default;
   ContainerWriter(const ContainerWriter&) = delete;
   ContainerWriter& operator=(const ContainerWriter&) = delete;
-  // Closes an unfinished file without END: readers will reject it as truncated.
-  ~ContainerWriter();
+  // An unfinished file is removed: `path` never holds a partial container.
+  ~ContainerWriter() = default;
 
   // Start a container (signature and HEAD) in a new file at `path`, or at the
   // end of *out. The header is validated as a reader would (InvalidArgument).
-  Status Open(const std::string& path, const StreamHeader& header);
+  // A file is written atomically (AtomicOutputFile): it appears at `path`
+  // only when Finish succeeds; an existing file is replaced only if
+  // `overwrite`.
+  Status Open(const std::string& path, const StreamHeader& header, bool overwrite);
   Status OpenMemory(std::vector<uint8_t>* out, const StreamHeader& header);
 
   // Appends a section: 4 printable ASCII characters other than HEAD and END.
   Status Add(const Tag& tag, const uint8_t* body, size_t size);
 
-  // Writes END and closes the file. Only then is the container complete.
-  Status Finish();
+  // Writes END and, for a file, puts it in place. Only then is the container
+  // complete. A streaming encoder that learns the frame count only at the end
+  // passes `final_header`: it replaces the HEAD written by Open and must
+  // encode to the same number of bytes (the same model_name length).
+  Status Finish(const StreamHeader* final_header = nullptr);
 
  private:
   Status Start(const StreamHeader& header);
   Status WriteSection(const Tag& tag, const uint8_t* body, size_t size);
   Status Write(const uint8_t* data, size_t size);
+  Status RewriteHead(const StreamHeader& header);
 
-  std::FILE* file_ = nullptr;             // owned; set by Open
-  std::string path_;                      // for messages
+  AtomicOutputFile file_;                   // set by Open
+  bool to_file_ = false;
+  std::string path_;                        // for messages
   std::vector<uint8_t>* memory_ = nullptr;  // set by OpenMemory
-  bool open_ = false;                     // between Start and Finish
+  size_t memory_start_ = 0;                 // where this container starts in *memory_
+  size_t head_bytes_ = 0;                   // encoded HEAD body size
+  bool open_ = false;                       // between Start and Finish
 };
 
 // The whole container in memory.

@@ -16,18 +16,19 @@
 namespace lcodec {
 namespace {
 
-// The temporary file of the write in progress, for the signal handler.
-// Writes hold `write_mutex`, so there is at most one. `temp_pending` is set
-// before the file is created and cleared after it is renamed or removed, so
-// the handler may try to remove a name that does not exist yet (harmless:
-// the name holds our pid, no one else's file can have it) but does not miss
-// the file. (Only a signal handled on another thread during the open()
-// itself could: a window of microseconds, which blocking signals here would
-// not close, since the kernel then hands the signal to another thread.)
-std::mutex write_mutex;
-char temp_path[PATH_MAX];
-std::atomic<bool> temp_pending{false};
+// Temporary files of the writes in progress, for the signal handler: a
+// fixed table, because the handler may neither allocate nor lock. A slot's
+// flag is set before its file is created and cleared after the file is
+// renamed or removed, so the handler may try to remove a name that does not
+// exist yet (harmless: the name holds our pid, no one else's file can have
+// it) but does not miss a file. (Only a signal handled on another thread
+// during the open() itself could: a window of microseconds.)
+constexpr int kTempSlots = 32;
+char temp_paths[kTempSlots][PATH_MAX];
+std::atomic<bool> temp_pending[kTempSlots];
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads temp_pending");
+std::mutex slots_mutex;  // guards claiming and releasing slots
+bool slot_claimed[kTempSlots];
 
 constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
 struct sigaction previous_actions[std::size(kCleanupSignals)];
@@ -36,7 +37,9 @@ struct sigaction previous_actions[std::size(kCleanupSignals)];
 // action and raising again ends the process as the signal would have (or
 // runs the handler that was there before us).
 void RemoveTempFileAndReraise(int signal) {
-  if (temp_pending.load()) unlink(temp_path);
+  for (int i = 0; i < kTempSlots; ++i) {
+    if (temp_pending[i].load()) unlink(temp_paths[i]);
+  }
   for (size_t i = 0; i < std::size(kCleanupSignals); ++i) {
     if (kCleanupSignals[i] == signal) sigaction(signal, &previous_actions[i], nullptr);
   }
@@ -71,22 +74,67 @@ std::string Reason(int error) {
   }
 }
 
-// Creates a new temporary file beside `path` and records it in temp_path.
-// open() applies the umask, so the output gets the permissions of any new file.
-Status CreateTempFile(const std::string& path, int* fd) {
+// Claims a slot, creates a new temporary file beside `path` and records its
+// name in the slot. open() applies the umask, so the output gets the
+// permissions of any new file.
+Status CreateTempFile(const std::string& path, int* slot, int* fd) {
+  static std::once_flag handlers_installed;
+  std::call_once(handlers_installed, InstallCleanupHandlers);
+  std::lock_guard<std::mutex> lock(slots_mutex);
+  *slot = -1;
+  for (int i = 0; i < kTempSlots && *slot < 0; ++i) {
+    if (!slot_claimed[i]) *slot = i;
+  }
+  if (*slot < 0) return Status::ResourceLimit("too many outputs are being written at once");
   static unsigned counter = 0;
+  char* temp_path = temp_paths[*slot];
   for (int attempt = 0; attempt < 100; ++attempt) {
     const std::string name = path + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-    if (name.size() >= sizeof(temp_path)) return Status::InvalidArgument("output path '" + path + "' is too long");
+    if (name.size() >= PATH_MAX) return Status::InvalidArgument("output path '" + path + "' is too long");
     std::memcpy(temp_path, name.c_str(), name.size() + 1);
-    temp_pending.store(true);
+    temp_pending[*slot].store(true);
     *fd = open(temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (*fd >= 0) return Status::Ok();
+    if (*fd >= 0) {
+      slot_claimed[*slot] = true;
+      return Status::Ok();
+    }
     const int error = errno;
-    temp_pending.store(false);
+    temp_pending[*slot].store(false);
     if (error != EEXIST) return Status::IOError("cannot create a file beside '" + path + "': " + Reason(error));
   }
   return Status::IOError("cannot create a file beside '" + path + "': too many stale temporary files there");
+}
+
+// Removes the slot's temporary file unless `renamed`, and frees the slot.
+void ReleaseTempFile(int slot, bool renamed) {
+  std::lock_guard<std::mutex> lock(slots_mutex);
+  if (!renamed) unlink(temp_paths[slot]);
+  temp_pending[slot].store(false);
+  slot_claimed[slot] = false;
+}
+
+// Refuses a folder, and an existing file unless `overwrite`.
+Status CheckOutputPath(const std::string& path, bool overwrite) {
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) return Status::InvalidArgument("'" + path + "' is a folder; give a file name");
+    if (!overwrite) return Status::InvalidArgument("'" + path + "' exists; pass -y to overwrite it");
+  }
+  return Status::Ok();
+}
+
+// fsyncs the closed temporary file of `slot` and renames it over `path`.
+Status SyncAndRename(int slot, const std::string& path) {
+  const int fd = open(temp_paths[slot], O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) close(fd);
+    return Status::IOError("cannot write '" + path + "': " + Reason(error));
+  }
+  close(fd);
+  if (rename(temp_paths[slot], path.c_str()) != 0)
+    return Status::IOError("cannot write '" + path + "': " + Reason(errno));
+  return Status::Ok();
 }
 
 Status WriteAll(int fd, const std::vector<uint8_t>& data, const std::string& path) {
@@ -135,23 +183,57 @@ Status ReadFile(const std::string& path, size_t max_bytes, std::vector<uint8_t>*
 }
 
 Status WriteFileAtomically(const std::string& path, const std::vector<uint8_t>& data, bool overwrite) {
-  std::lock_guard<std::mutex> lock(write_mutex);
-  static std::once_flag handlers_installed;
-  std::call_once(handlers_installed, InstallCleanupHandlers);
-  struct stat info;
-  if (stat(path.c_str(), &info) == 0) {
-    if (S_ISDIR(info.st_mode)) return Status::InvalidArgument("'" + path + "' is a folder; give a file name");
-    if (!overwrite) return Status::InvalidArgument("'" + path + "' exists; pass -y to overwrite it");
-  }
-  int fd = -1;
-  LCODEC_RETURN_IF_ERROR(CreateTempFile(path, &fd));
+  LCODEC_RETURN_IF_ERROR(CheckOutputPath(path, overwrite));
+  int slot = -1, fd = -1;
+  LCODEC_RETURN_IF_ERROR(CreateTempFile(path, &slot, &fd));
   Status status = WriteAll(fd, data, path);
   if (close(fd) != 0 && status.ok()) status = Status::IOError("cannot write '" + path + "': " + Reason(errno));
-  if (status.ok() && rename(temp_path, path.c_str()) != 0)
+  if (status.ok() && rename(temp_paths[slot], path.c_str()) != 0)
     status = Status::IOError("cannot write '" + path + "': " + Reason(errno));
-  if (!status.ok()) unlink(temp_path);
-  temp_pending.store(false);
+  ReleaseTempFile(slot, status.ok());
   if (status.ok()) SyncFolderOf(path);
+  return status;
+}
+
+AtomicOutputFile::~AtomicOutputFile() { Discard(); }
+
+void AtomicOutputFile::Discard() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+  if (slot_ >= 0) ReleaseTempFile(slot_, /*renamed=*/false);
+  slot_ = -1;
+}
+
+Status AtomicOutputFile::Create(const std::string& path, bool overwrite) {
+  Discard();
+  LCODEC_RETURN_IF_ERROR(CheckOutputPath(path, overwrite));
+  int fd = -1;
+  LCODEC_RETURN_IF_ERROR(CreateTempFile(path, &slot_, &fd));
+  path_ = path;
+  temp_path_ = temp_paths[slot_];
+  file_ = fdopen(fd, "wb");
+  if (!file_) {
+    close(fd);
+    const Status status = Status::IOError("cannot write '" + path + "': " + Reason(errno));
+    Discard();
+    return status;
+  }
+  return Status::Ok();
+}
+
+Status AtomicOutputFile::Commit() {
+  if (slot_ < 0) return Status::InvalidArgument("AtomicOutputFile::Commit without Create");
+  Status status;
+  const bool write_failed = std::ferror(file_) != 0;
+  const int error = std::fclose(file_) != 0 ? errno : 0;
+  file_ = nullptr;
+  if (write_failed || error != 0) {
+    status = Status::IOError("cannot write '" + path_ + "': " + Reason(error != 0 ? error : EIO));
+  }
+  if (status.ok()) status = SyncAndRename(slot_, path_);
+  ReleaseTempFile(slot_, status.ok());
+  slot_ = -1;
+  if (status.ok()) SyncFolderOf(path_);
   return status;
 }
 

@@ -3,6 +3,7 @@
 #define LCODEC_COMMON_FILE_UTIL_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,43 @@ Status ReadFile(const std::string& path, size_t max_bytes, std::vector<uint8_t>*
 // signal take its course. SIGKILL cannot be caught; it can leave the
 // temporary file, never a partial `path`.
 Status WriteFileAtomically(const std::string& path, const std::vector<uint8_t>& data, bool overwrite);
+
+// The same guarantees for an output written piece by piece (long audio and
+// video): everything goes to a temporary file beside `path`, and only
+// Commit() puts it in place. Destroying an uncommitted file removes the
+// temporary one, as do SIGINT, SIGTERM, SIGHUP and SIGXFSZ.
+//
+//   AtomicOutputFile out;
+//   LCODEC_RETURN_IF_ERROR(out.Create(path, overwrite));
+//   ... write through out.file(), or let a library write out.temp_path() ...
+//   LCODEC_RETURN_IF_ERROR(out.Commit());
+class AtomicOutputFile {
+ public:
+  AtomicOutputFile() = default;
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+  ~AtomicOutputFile();
+
+  // Refuses an existing `path` unless `overwrite`, and a folder always.
+  Status Create(const std::string& path, bool overwrite);
+
+  // Valid between Create and Commit. A library that opens files by name (a
+  // muxer, libsndfile) may write temp_path() instead of file(); it must have
+  // closed it before Commit.
+  std::FILE* file() { return file_; }
+  const std::string& temp_path() const { return temp_path_; }
+
+  // Flushes, syncs and closes the temporary file and renames it over `path`.
+  // On failure the temporary file is removed and `path` is untouched.
+  Status Commit();
+
+ private:
+  void Discard();
+
+  std::string path_, temp_path_;
+  std::FILE* file_ = nullptr;
+  int slot_ = -1;  // entry in the signal handler's list of temporary files
+};
 
 }  // namespace lcodec
 

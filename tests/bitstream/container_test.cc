@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <new>
@@ -117,7 +118,7 @@ TEST(Container, FileRoundTripEveryModality) {
     const Stream in = make();
     const std::string path = TempPath("roundtrip.lcdc");
     ContainerWriter writer;
-    ASSERT_TRUE(writer.Open(path, in.header).ok());
+    ASSERT_TRUE(writer.Open(path, in.header, /*overwrite=*/true).ok());
     for (const Section& s : in.sections) ASSERT_TRUE(writer.Add(s.tag, s.body.data(), s.body.size()).ok());
     ASSERT_TRUE(writer.Finish().ok());
     EXPECT_EQ(ReadFile(path), Serialize(in)) << "file and memory writers disagree";
@@ -444,30 +445,79 @@ TEST(ContainerWriter, RefusesInvalidInput) {
   EXPECT_TRUE(Fails(writer.Finish(), Status::Code::kInvalidArgument, "not open"));
   EXPECT_TRUE(Parse(out).ok());
 
-  EXPECT_TRUE(Fails(writer.Open("/nonexistent-dir/x.lcdc", ImageHeader()), Status::Code::kIOError,
-                    "/nonexistent-dir/x.lcdc: No such file or directory"));
+  EXPECT_TRUE(Fails(writer.Open("/nonexistent-dir/x.lcdc", ImageHeader(), false), Status::Code::kIOError,
+                    "'/nonexistent-dir/x.lcdc': No such file or directory"));
 }
 
-TEST(ContainerWriter, UnfinishedFileIsDetectedAsTruncated) {
+// Everything in the folder holding `path` whose name starts with its file name.
+std::vector<std::string> FilesNamedLike(const std::string& path) {
+  std::vector<std::string> found;
+  const std::string folder = path.substr(0, path.rfind('/'));
+  const std::string stem = path.substr(path.rfind('/') + 1);
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, stem.size(), stem) == 0) found.push_back(name);
+  }
+  return found;
+}
+
+TEST(ContainerWriter, UnfinishedFileLeavesNothingBehind) {
   const std::string path = TempPath("unfinished.lcdc");
+  std::remove(path.c_str());
   {
     ContainerWriter writer;
-    ASSERT_TRUE(writer.Open(path, AudioHeader()).ok());
+    ASSERT_TRUE(writer.Open(path, AudioHeader(), false).ok());
     const uint8_t body[3] = {1, 2, 3};
     ASSERT_TRUE(writer.Add(MakeTag("AUDC"), body, sizeof(body)).ok());
-  }  // destroyed without Finish: no END
+    EXPECT_EQ(FilesNamedLike(path).size(), 1u) << "the temporary file, not the output";
+    EXPECT_FALSE(std::filesystem::exists(path));
+  }  // destroyed without Finish
+  EXPECT_TRUE(FilesNamedLike(path).empty());
+}
+
+TEST(ContainerWriter, FileAppearsOnFinishWithTheFinalHeader) {
+  const std::string path = TempPath("final-header.lcdc");
+  std::remove(path.c_str());
+  StreamHeader header = AudioHeader();
+  const uint8_t body[3] = {1, 2, 3};
+  {
+    ContainerWriter writer;
+    ASSERT_TRUE(writer.Open(path, header, false).ok());
+    ASSERT_TRUE(writer.Add(MakeTag("AUDC"), body, sizeof(body)).ok());
+    header.frame_count += 12345;  // learned at the end, as a streaming encoder does
+    ASSERT_TRUE(writer.Finish(&header).ok());
+  }
   ContainerReader reader;
   ASSERT_TRUE(reader.Open(path, ParseLimits()).ok());
+  EXPECT_TRUE(reader.header() == header);
   Section s;
   bool at_end = false;
   ASSERT_TRUE(reader.Next(&s, &at_end).ok());
-  EXPECT_FALSE(at_end);
-  const Status first = reader.Next(&s, &at_end);
-  EXPECT_TRUE(Fails(first, Status::Code::kCorrupt, "without an END section"));
-  EXPECT_FALSE(at_end);
-  EXPECT_TRUE(Fails(reader.Next(&s, &at_end), Status::Code::kCorrupt, first.message()))
-      << "a failure is sticky";
+  EXPECT_EQ(s.body, std::vector<uint8_t>(body, body + 3));
+  ASSERT_TRUE(reader.Next(&s, &at_end).ok());
+  EXPECT_TRUE(at_end);
+
+  ContainerWriter again;
+  EXPECT_TRUE(Fails(again.Open(path, header, false), Status::Code::kInvalidArgument, "pass -y to overwrite it"));
+  ASSERT_TRUE(again.Open(path, header, true).ok());
+  StreamHeader renamed = header;
+  renamed.model_name += "x";
+  EXPECT_TRUE(Fails(again.Finish(&renamed), Status::Code::kInvalidArgument, "model_name length"));
   std::remove(path.c_str());
+}
+
+TEST(ContainerWriter, FinalHeaderInMemory) {
+  std::vector<uint8_t> out = {42};  // a container may follow other bytes
+  StreamHeader header = AudioHeader();
+  ContainerWriter writer;
+  ASSERT_TRUE(writer.OpenMemory(&out, header).ok());
+  header.frame_count = 7;
+  ASSERT_TRUE(writer.Finish(&header).ok());
+  ASSERT_EQ(out[0], 42);
+  StreamHeader parsed;
+  std::vector<Section> sections;
+  ASSERT_TRUE(ParseContainer(out.data() + 1, out.size() - 1, ParseLimits(), &parsed, &sections).ok());
+  EXPECT_TRUE(parsed == header);
 }
 
 TEST(ContainerReader, OpenFailures) {
