@@ -10,13 +10,14 @@ interpolate the gains geometrically.
 Models return a dict with "x_hat" and "likelihoods" (a dict of tensors), so
 the rate is -sum(log2 likelihoods) / pixels.
 """
+import math
 from typing import Dict
 
 import torch
 import torch.nn as nn
 
 from .entropy_models import EntropyBottleneck, GaussianConditional
-from .layers import GDN, SubPixelDeconv, conv, deconv
+from .layers import GDN, BlockDCT, InverseBlockDCT, Residual, SubPixelDeconv, conv, deconv
 
 # Rate-distortion trade-offs of the trained levels (loss = lambda * 255^2 * MSE + bpp),
 # the same ladder as CompressAI's quality 1..8.
@@ -40,6 +41,26 @@ def synthesis_transform(n: int, m: int) -> nn.Sequential:
                          SubPixelDeconv(deconv(n, 3)))
 
 
+def dct_transforms(n: int, m: int):
+    """A fixed colour rotation + 8x8 block DCT (BlockDCT) whose 192
+    coefficients are the latent, refined on both sides by learned residual
+    convolutions over neighbouring blocks (zero at the start), and a learned
+    residual pixel-domain filter after the inverse DCT (deblocking). It starts
+    as a classical transform codec with a learned entropy model and learns
+    improvements, so it trains in thousands of steps rather than the hundreds
+    of thousands a GDN autoencoder needs."""
+    if m != 3 * BlockDCT.BLOCK ** 2:
+        raise ValueError(f"the block-DCT transforms have m = {3 * BlockDCT.BLOCK ** 2}, not {m}")
+    g_a = nn.Sequential(BlockDCT(), Residual(nn.Sequential(conv(m, n, 3, 1), GDN(n), conv(n, n, 3, 1), GDN(n),
+                                                            conv(n, m, 3, 1))))
+    g_s = nn.Sequential(Residual(nn.Sequential(conv(m, n, 3, 1), GDN(n, inverse=True), conv(n, n, 3, 1),
+                                               GDN(n, inverse=True), conv(n, m, 3, 1))),
+                        InverseBlockDCT(),
+                        Residual(nn.Sequential(conv(3, 24, 3, 1), nn.ReLU(inplace=True), conv(24, 24, 3, 1),
+                                               nn.ReLU(inplace=True), conv(24, 3, 3, 1))))
+    return g_a, g_s
+
+
 def interpolate_gain(log_gains: torch.Tensor, position: torch.Tensor) -> torch.Tensor:
     """Gains (batch, M, 1, 1) at real-valued positions in [0, levels - 1]:
     geometric interpolation between the two nearest trained levels."""
@@ -56,17 +77,26 @@ class VariableRateModel(nn.Module):
 
     downsampling = 16  # input sides must be multiples of this
 
-    def __init__(self, n: int, m: int, levels: int = len(LAMBDAS)):
+    def __init__(self, n: int, m: int, levels: int = len(LAMBDAS), dct: bool = False):
         super().__init__()
-        self.n, self.m, self.levels = n, m, levels
-        self.g_a = analysis_transform(n, m)
-        self.g_s = synthesis_transform(n, m)
+        self.n, self.m, self.levels, self.dct = n, m, levels, dct
+        if dct:
+            self.g_a, self.g_s = dct_transforms(n, m)
+        else:
+            self.g_a, self.g_s = analysis_transform(n, m), synthesis_transform(n, m)
         # Log-domain gains: positive by construction, interpolated linearly.
         # They start on the ladder that uniform quantization suggests (step
         # ~ 1/sqrt(lambda)); from all-ones, Adam needs tens of thousands of
-        # steps to spread the levels apart.
+        # steps to spread the levels apart. For the orthonormal DCT latent the
+        # absolute step is known too: at high rate, bpp = 3 (h - log2 step) and
+        # MSE = step^2 / 12 per channel, so lambda * 255^2 * MSE + bpp is least
+        # at step^2 = 18 / (lambda * 255^2 * ln 2).
         lambdas = torch.tensor(LAMBDAS[:levels], dtype=torch.float64)
-        ladder = (0.5 * torch.log(lambdas / lambdas.log().mean().exp())).float().reshape(levels, 1)
+        if dct:
+            ladder = 0.5 * torch.log(lambdas * 255 ** 2 * math.log(2) / 18)
+        else:
+            ladder = 0.5 * torch.log(lambdas / lambdas.log().mean().exp())
+        ladder = ladder.float().reshape(levels, 1)
         self.log_gain = nn.Parameter(ladder.repeat(1, m))
         self.log_inverse_gain = nn.Parameter(-ladder.repeat(1, m))
 
@@ -102,10 +132,11 @@ class MeanScaleHyperprior(VariableRateModel):
     integer network (integer_hyper.py) that decides the entropy coding.
     """
 
-    downsampling = 64
-
-    def __init__(self, n: int = 128, m: int = 192, predict_means: bool = True):
-        super().__init__(n, m)
+    def __init__(self, n: int = 128, m: int = 192, predict_means: bool = True, dct: bool = False):
+        super().__init__(n, m, dct=dct)
+        # Input sides must be multiples of the latent stride times the
+        # hyper-transforms' 4.
+        self.downsampling = 32 if dct else 64
         self.predict_means = predict_means
         self.h_a = nn.Sequential(conv(m, n, 3, 1), nn.ReLU(inplace=True), conv(n, n), nn.ReLU(inplace=True), conv(n, n))
         outputs = 2 * m if predict_means else m
@@ -149,7 +180,13 @@ def ScaleHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
     return MeanScaleHyperprior(n, m, predict_means=False)
 
 
+def DctHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
+    """The mean-scale hyperprior on refined block-DCT coefficients (dct_transforms)."""
+    return MeanScaleHyperprior(n, m, dct=True)
+
+
 ARCHITECTURES = {
+    "dct-hyperprior": DctHyperprior,
     "factorized": FactorizedPrior,
     "scale-hyperprior": ScaleHyperprior,
     "mean-scale-hyperprior": MeanScaleHyperprior,

@@ -40,6 +40,7 @@ class ImageCodecModule(nn.Module):
         # What the C++ side needs to know, as plain attributes (no JSON parser there).
         self.name = name
         self.format_version = FORMAT_VERSION
+        self.modality = "image"  # audio models say "audio" (audio_export.py)
         self.downsampling = model.downsampling
         self.quality_max = QUALITY_MIN + model.levels - 1
         self.g_a = model.g_a
@@ -122,7 +123,8 @@ def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torc
         "format_version": FORMAT_VERSION,
         "modality": "image",
         "name": name,
-        "architecture": "mean-scale-hyperprior" if model.predict_means else "scale-hyperprior",
+        "architecture": ("dct-hyperprior" if model.dct else "mean-scale-hyperprior") if model.predict_means
+        else "scale-hyperprior",
         "n": model.n,
         "m": model.m,
         "downsampling": model.downsampling,

@@ -1,4 +1,6 @@
 """Neural layers shared by the architectures."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -88,3 +90,70 @@ class SubPixelDeconv(nn.Module):
         weight = taps.permute(1, 2, 4, 0, 3, 5).reshape(out_channels * 4, in_channels, 3, 3)
         bias = self.bias.repeat_interleave(4) if self.bias is not None else None
         return F.pixel_shuffle(F.conv2d(x, weight, bias, padding=1), 2)
+
+
+class Residual(nn.Module):
+    """x + body(x). The body's last layer starts at zero, so the block starts
+    as the identity and training only has to learn an improvement."""
+
+    def __init__(self, body: nn.Sequential):
+        super().__init__()
+        self.body = body
+        nn.init.zeros_(body[-1].weight)
+        nn.init.zeros_(body[-1].bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+def _dct_matrix(size: int) -> torch.Tensor:
+    """Orthonormal DCT-II: row k is the k-th basis vector."""
+    n = torch.arange(size, dtype=torch.float64)
+    k = n.reshape(-1, 1)
+    basis = torch.cos(math.pi * (2 * n + 1) * k / (2 * size))
+    basis[0] /= math.sqrt(2)
+    return basis * math.sqrt(2 / size)
+
+
+# An orthonormal colour rotation: luma (R+G+B)/sqrt(3) and two opponent
+# axes, close to the KLT of natural RGB images.
+_COLOUR_ROTATION = torch.tensor([[1 / math.sqrt(3)] * 3,
+                                 [1 / math.sqrt(2), 0.0, -1 / math.sqrt(2)],
+                                 [1 / math.sqrt(6), -2 / math.sqrt(6), 1 / math.sqrt(6)]], dtype=torch.float64)
+
+
+class BlockDCT(nn.Module):
+    """A fixed orthonormal transform of RGB images: colour rotation, then
+    the 8x8 block DCT of each rotated channel (3 x 64 output channels at
+    1/8 resolution, channel = colour * 64 + 8 * vertical + horizontal
+    frequency). `inverse` undoes it exactly. Orthonormal, so squared error
+    is the same in both domains: the codec starts as a classical transform
+    codec whose quantization steps are the learned gains."""
+
+    BLOCK = 8
+
+    def __init__(self):
+        super().__init__()
+        self.block = self.BLOCK  # an instance attribute, so that TorchScript sees it
+        dct = _dct_matrix(self.block)
+        basis_2d = torch.einsum("uy,vx->uvyx", dct, dct).reshape(self.block ** 2, self.block, self.block)
+        weight = torch.einsum("co,fyx->cfoyx", _COLOUR_ROTATION, basis_2d).reshape(3 * self.block ** 2, 3,
+                                                                                  self.block, self.block)
+        self.register_buffer("weight", weight.float())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.conv2d(x - 0.5, self.weight, stride=self.block)
+
+    def inverse(self, coefficients: torch.Tensor) -> torch.Tensor:
+        return F.conv_transpose2d(coefficients, self.weight, stride=self.block) + 0.5
+
+
+class InverseBlockDCT(nn.Module):
+    """BlockDCT.inverse as a module, for nn.Sequential synthesis transforms."""
+
+    def __init__(self):
+        super().__init__()
+        self.dct = BlockDCT()
+
+    def forward(self, coefficients: torch.Tensor) -> torch.Tensor:
+        return self.dct.inverse(coefficients)

@@ -1,24 +1,28 @@
 import json
 
+import pytest
 import torch
 
-from lcodec.architectures import MeanScaleHyperprior
+from lcodec.architectures import DctHyperprior, MeanScaleHyperprior
 from lcodec.export import export_image_model, widen_half_weights
 
 
-def test_exported_model_round_trips(tmp_path):
+@pytest.mark.parametrize("make,m,stride", [(lambda: MeanScaleHyperprior(16, 24), 24, 16),
+                                           (lambda: DctHyperprior(16, 192), 192, 8)])
+def test_exported_model_round_trips(tmp_path, make, m, stride):
     torch.manual_seed(0)
-    model = MeanScaleHyperprior(16, 24)
+    model = make()
     image = (torch.rand(3, 64, 128) * 255).to(torch.uint8)
     path = str(tmp_path / "model.lcm")
     manifest = export_image_model(model, [image], path, "test", steps=0)
+    assert manifest["downsampling"] == 4 * stride
     extra = {"manifest.json": ""}
     module = torch.jit.load(path, _extra_files=extra)
     assert json.loads(extra["manifest.json"]) == manifest
     widen_half_weights(module)
     x = image.unsqueeze(0).float() / 255
     y = module.analysis(x, 4.0)
-    assert y.shape == (1, 24, 4, 8)
+    assert y.shape == (1, m, 64 // stride, 128 // stride)
     z_hat = torch.round(module.hyper_analysis(y))
     means, indexes = module.hyper_synthesis(z_hat)
     assert means.shape == y.shape and indexes.dtype == torch.int32
