@@ -98,6 +98,10 @@ void AddLimitOptions(cxxopts::Options& options) {
   options.add_options()
       ("max-pixels", "refuse streams with more pixels than this",
        cxxopts::value<uint64_t>()->default_value(std::to_string(defaults.max_pixels)))
+      ("max-audio-samples", "refuse audio streams with more samples (frames x channels) than this",
+       cxxopts::value<uint64_t>()->default_value(std::to_string(defaults.max_audio_samples)))
+      ("max-frames", "refuse video streams with more frames than this",
+       cxxopts::value<uint64_t>()->default_value(std::to_string(defaults.max_frames)))
       ("max-section-bytes", "refuse streams with a larger section than this",
        cxxopts::value<uint64_t>()->default_value(std::to_string(defaults.max_section_bytes)))
       ("max-sections", "refuse streams with more sections than this",
@@ -107,6 +111,8 @@ void AddLimitOptions(cxxopts::Options& options) {
 bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args) {
   bitstream::ParseLimits limits;
   limits.max_pixels = args["max-pixels"].as<uint64_t>();
+  limits.max_audio_samples = args["max-audio-samples"].as<uint64_t>();
+  limits.max_frames = args["max-frames"].as<uint64_t>();
   limits.max_section_bytes = args["max-section-bytes"].as<uint64_t>();
   limits.max_sections = args["max-sections"].as<uint64_t>();
   return limits;

@@ -26,9 +26,10 @@ int Fail(const char* command, const Status& status);
 bool ParseOrExit(cxxopts::Options& options, int argc, char** argv, std::initializer_list<const char*> required,
                  cxxopts::ParseResult* result, int* exit_code);
 
-// Adds --max-pixels, --max-section-bytes and --max-sections, the limits a
-// stream's header is checked against before anything is allocated
-// (bitstream::ParseLimits; its error messages name these flags).
+// Adds --max-pixels, --max-audio-samples, --max-frames, --max-section-bytes
+// and --max-sections, the limits a stream's header is checked against before
+// anything is allocated (bitstream::ParseLimits; its error messages name
+// these flags).
 void AddLimitOptions(cxxopts::Options& options);
 bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args);
 

@@ -13,6 +13,10 @@ namespace lcodec::apps {
 
 int EncodeImageFile(const cxxopts::ParseResult& args, int threads);    // apps/encode_image.cc
 int DecodeImageStream(const cxxopts::ParseResult& args, int threads);  // apps/decode_image.cc
+int EncodeAudioFile(const cxxopts::ParseResult& args, int threads);    // apps/encode_audio.cc
+int DecodeAudioStream(const cxxopts::ParseResult& args, int threads);  // apps/decode_audio.cc
+int EncodeVideoFile(const cxxopts::ParseResult& args, int threads);    // apps/encode_video.cc
+int DecodeVideoStream(const cxxopts::ParseResult& args, int threads);  // apps/decode_video.cc
 
 }  // namespace lcodec::apps
 

@@ -10,10 +10,17 @@ namespace lcodec::apps {
 int DecodeMain(int argc, char** argv) {
   constexpr const char* kCommand = "decode";
   cxxopts::Options cli("lcodec decode",
-                       "Decompresses an lcodec stream. Images: the output's extension picks PNG, .ppm, .tif or .bmp.");
+                       "Decompresses an lcodec stream. Images: the output's extension picks PNG, .ppm, .tif or "
+                       ".bmp. Audio: .wav, .flac or .ogg, at the input's rate, channels and length. Video: .mkv "
+                       "(FFV1, lossless, unless --video-codec), .mp4, .mov, .avi, or numbered frames with a "
+                       "pattern such as frames/%06d.png.");
   cli.add_options()
       ("i,input", "stream to read (.lc)", cxxopts::value<std::string>())
-      ("o,output", "file to write; the extension picks the format", cxxopts::value<std::string>());
+      ("o,output", "file to write; the extension picks the format", cxxopts::value<std::string>())
+      ("video-codec", "video: the FFmpeg encoder of the output file (ffmpeg -encoders); ffv1 is lossless",
+       cxxopts::value<std::string>()->default_value("ffv1"))
+      ("crf", "video: constant rate factor for encoders that take one (libx264, libx265, libvpx-vp9)",
+       cxxopts::value<int>());
   AddLimitOptions(cli);
   AddCodingOptions(cli, "model file (must be the one the stream was made with; default: the shipped one)",
                    "threads; the output is the same for any count");
@@ -26,9 +33,10 @@ int DecodeMain(int argc, char** argv) {
   if (!status.ok()) return Fail(kCommand, status);
   switch (reader.header().modality) {
     case bitstream::Modality::kImage: return DecodeImageStream(args, threads);
-    default: break;
+    case bitstream::Modality::kAudio: return DecodeAudioStream(args, threads);
+    case bitstream::Modality::kVideo: return DecodeVideoStream(args, threads);
   }
-  return Fail(kCommand, Status::Unsupported("this build decodes image streams only"));
+  return Fail(kCommand, Status::Unsupported("unknown kind of media"));  // the reader refuses other values
 }
 
 }  // namespace lcodec::apps

@@ -9,14 +9,19 @@ namespace lcodec::apps {
 
 int EncodeMain(int argc, char** argv) {
   cxxopts::Options cli("lcodec encode",
-                       "Compresses an image (PNG 8/16-bit, JPEG, PPM, BMP, TIFF, WebP; gray or RGB). The input's "
-                       "extension picks the kind of media.");
+                       "Compresses an image (PNG 8/16-bit, JPEG, PPM, BMP, TIFF, WebP; gray or RGB) or audio (WAV, "
+                       "FLAC, Ogg, and what FFmpeg reads: MP3, M4A, Opus...; any rate and channel count) or video (what "
+                       "FFmpeg reads: .mp4, .mkv, .mov, .webm...; each frame coded with the image model). The "
+                       "input's extension picks the kind of media.");
   cli.add_options()
       ("i,input", "file to compress", cxxopts::value<std::string>())
       ("o,output", "stream to write (.lc)", cxxopts::value<std::string>())
       ("q,quality", "quality, a real number in the model's range (1..8 for the default); higher is better",
        cxxopts::value<double>()->default_value("4"))
-      ("bpp", "images: target bits per pixel instead of -q: the highest quality that fits", cxxopts::value<double>());
+      ("bpp", "images: target bits per pixel instead of -q: the highest quality that fits", cxxopts::value<double>())
+      ("b,bitrate", "audio: target bitrate instead of -q, in bits per second (12k, 12000, 12.5k): the highest "
+       "quality at which the input's first 10 s fit it (bisection), used for the whole file",
+       cxxopts::value<std::string>());
   AddCodingOptions(cli, "model file (default: the model shipped for the input's kind of media)",
                    "threads for transforms and entropy coding");
   cxxopts::ParseResult args;
@@ -24,11 +29,10 @@ int EncodeMain(int argc, char** argv) {
   if (!ParseCodingCommandLine(cli, argc, argv, "encode", &args, &threads, &exit_code)) return exit_code;
   switch (MediaKindOfFile(args["input"].as<std::string>())) {
     case MediaKind::kImage: return EncodeImageFile(args, threads);
-    default: break;
+    case MediaKind::kAudio: return EncodeAudioFile(args, threads);
+    case MediaKind::kVideo: return EncodeVideoFile(args, threads);
   }
-  return Fail("encode", Status::Unsupported("'" + args["input"].as<std::string>() + "' is " +
-                                            MediaKindName(MediaKindOfFile(args["input"].as<std::string>())) +
-                                            "; this build codes images only"));
+  return Fail("encode", Status::Unsupported("unknown kind of media"));
 }
 
 }  // namespace lcodec::apps

@@ -1,5 +1,8 @@
 // lcodec info: what a stream holds, without decoding it.
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "apps/cli_common.h"
 #include "apps/commands.h"
@@ -17,6 +20,12 @@ const char* ModalityName(bitstream::Modality m) {
   return "unknown";
 }
 
+// Consecutive sections with one tag: "TAG bytes", or "TAG bytes (n sections)".
+struct SectionRun {
+  bitstream::Tag tag;
+  uint64_t count, bytes;
+};
+
 }  // namespace
 
 int InfoMain(int argc, char** argv) {
@@ -32,7 +41,8 @@ int InfoMain(int argc, char** argv) {
   Status status = reader.Open(args["input"].as<std::string>(), LimitsFromOptions(args));
   if (!status.ok()) return Fail("info", status);
   uint64_t payload = 0, count = 0;
-  std::string sections;
+  // Runs of one tag (an hour of audio has ~900 AUDC chunks) are summed up.
+  std::vector<SectionRun> runs;
   for (bool at_end = false;;) {
     bitstream::Section section;
     status = reader.Next(&section, &at_end);
@@ -40,8 +50,14 @@ int InfoMain(int argc, char** argv) {
     if (at_end) break;
     payload += section.body.size();
     ++count;
-    sections += (sections.empty() ? "" : ", ") + std::string(section.tag.data(), 4) + " " +
-                std::to_string(section.body.size());
+    if (runs.empty() || runs.back().tag != section.tag) runs.push_back({section.tag, 0, 0});
+    ++runs.back().count;
+    runs.back().bytes += section.body.size();
+  }
+  std::string sections;
+  for (const SectionRun& run : runs) {
+    sections += (sections.empty() ? "" : ", ") + std::string(run.tag.data(), 4) + " " + std::to_string(run.bytes) +
+                (run.count > 1 ? " (" + std::to_string(run.count) + " sections)" : "");
   }
   const bitstream::StreamHeader& h = reader.header();
   std::string id;
@@ -50,18 +66,33 @@ int InfoMain(int argc, char** argv) {
     std::snprintf(hex, sizeof hex, "%02x", b);
     id += hex;
   }
+  const bool audio = h.modality == bitstream::Modality::kAudio;
+  // Audio: the whole file's bitrate over the stream's duration.
+  const double duration = audio ? static_cast<double>(h.frame_count) / h.sample_rate : 0.0;
+  std::error_code error;
+  const double file_bytes = static_cast<double>(std::filesystem::file_size(args["input"].as<std::string>(), error));
+  const double kbps = duration > 0 ? 8.0 * file_bytes / duration / 1000.0 : 0.0;
   if (args.count("json")) {
     std::printf("{\"modality\": \"%s\", \"width\": %u, \"height\": %u, \"channels\": %u, \"bit_depth\": %u, "
                 "\"quality\": %.4f, \"model\": \"%s\", \"model_sha256\": \"%s\", \"sections\": %llu, "
-                "\"payload_bytes\": %llu}\n",
+                "\"payload_bytes\": %llu",
                 ModalityName(h.modality), h.width, h.height, h.channels, h.bit_depth, h.quality,
                 h.model_name.c_str(), id.c_str(), static_cast<unsigned long long>(count),
                 static_cast<unsigned long long>(payload));
+    if (audio)
+      std::printf(", \"sample_rate\": %u, \"frames\": %llu, \"duration_seconds\": %.3f, \"kbps\": %.4f",
+                  h.sample_rate, static_cast<unsigned long long>(h.frame_count), duration, kbps);
+    std::printf("}\n");
   } else {
-    std::printf("modality:  %s\nsize:      %ux%u, %u channel(s), %u-bit\nquality:   %.4f\n"
-                "model:     %s (sha256 %s)\nsections:  %s\n",
-                ModalityName(h.modality), h.width, h.height, h.channels, h.bit_depth, h.quality,
-                h.model_name.c_str(), id.c_str(), sections.c_str());
+    std::printf("modality:  %s\n", ModalityName(h.modality));
+    if (audio)
+      std::printf("audio:     %u Hz, %u channel(s), %u-bit, %llu samples per channel (%.3f s), %.2f kbps\n",
+                  h.sample_rate, h.channels, h.bit_depth, static_cast<unsigned long long>(h.frame_count), duration,
+                  kbps);
+    else
+      std::printf("size:      %ux%u, %u channel(s), %u-bit\n", h.width, h.height, h.channels, h.bit_depth);
+    std::printf("quality:   %.4f\nmodel:     %s (sha256 %s)\nsections:  %s\n", h.quality, h.model_name.c_str(),
+                id.c_str(), sections.c_str());
   }
   return 0;
 }

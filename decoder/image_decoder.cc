@@ -25,11 +25,19 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
   LCODEC_RETURN_IF_ERROR(bitstream::ParseContainer(data, size, options.limits, &header, &sections));
   if (header.modality != bitstream::Modality::kImage) return Status::InvalidArgument("not an image stream");
   LCODEC_RETURN_IF_ERROR(bitstream::CheckModel(header, model.id(), model.name()));
-  if (header.channels != 1 && header.channels != 3)
-    return Status::Unsupported(std::to_string(header.channels) + "-channel image streams are not supported");
   LCODEC_RETURN_IF_ERROR(ExpectSection(sections, 0, runtime::kHyperLatentTag));
   LCODEC_RETURN_IF_ERROR(ExpectSection(sections, 1, runtime::kLatentTag));
   if (sections.size() != 2) return Status::Corrupt("image stream has unexpected extra sections");
+  return DecodeImagePayload(model, header, sections[0].body.data(), sections[0].body.size(), sections[1].body.data(),
+                            sections[1].body.size(), options, out, stats);
+}
+
+Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
+                          const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
+                          size_t latent_size, const ImageDecodeOptions& options, Image* out,
+                          ImageDecodeStats* stats) {
+  if (header.channels != 1 && header.channels != 3)
+    return Status::Unsupported(std::to_string(header.channels) + "-channel streams are not supported");
   if (!(header.quality >= model.quality_min() && header.quality <= model.quality_max()))
     return Status::Corrupt("stream quality is outside the model's range");
 
@@ -44,7 +52,7 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
   std::vector<int32_t> z_symbols(static_cast<size_t>(z_c * z_h * z_w));
   std::vector<uint16_t> z_indexes;
   LCODEC_RETURN_IF_ERROR(entropy::ChannelIndexes(static_cast<int>(z_c), z_h * z_w, &z_indexes));
-  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.z_table(), sections[0].body.data(), sections[0].body.size(),
+  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.z_table(), hyper_latent, hyper_latent_size,
                                                 z_indexes.data(), z_symbols.size(), options.threads,
                                                 z_symbols.data()));
   entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
@@ -65,7 +73,7 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
     std::vector<uint16_t> y_indexes(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
     std::vector<int32_t> y_symbols(y_indexes.size());
     const Clock::time_point entropy_start = Clock::now();
-    status = entropy::DecodeSymbols(model.y_table(), sections[1].body.data(), sections[1].body.size(),
+    status = entropy::DecodeSymbols(model.y_table(), latent, latent_size,
                                     y_indexes.data(), y_symbols.size(), options.threads, y_symbols.data());
     entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
     if (!status.ok()) return;

@@ -32,6 +32,15 @@ struct ImageDecodeStats {
 Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size, const ImageDecodeOptions& options,
                    Image* out, ImageDecodeStats* stats = nullptr);
 
+// One image payload without its container (encoder::EncodeImagePayload): the
+// ZLAT and YLAT bodies of an image whose width, height, channels, bit depth
+// and quality `header` gives (an image's or a video's header; the caller has
+// checked its model). options.limits are not used: the header was checked.
+Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
+                          const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
+                          size_t latent_size, const ImageDecodeOptions& options, Image* out,
+                          ImageDecodeStats* stats = nullptr);
+
 }  // namespace lcodec::decoder
 
 #endif  // LCODEC_DECODER_IMAGE_DECODER_H_

@@ -1,9 +1,9 @@
 #include "encoder/image_encoder.h"
 
 #include <chrono>
-#include <cmath>
 #include <string>
 
+#include "encoder/latent_symbols.h"
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
@@ -21,35 +21,20 @@ Status CheckImage(const Image& image, const runtime::ImageModel& model, double q
   if (image.width < 1 || image.height < 1 ||
       image.samples.size() != static_cast<size_t>(image.width) * image.height * image.channels)
     return Status::InvalidArgument("image has no pixels or inconsistent dimensions");
+  return CheckQuality(model, quality);
+}
+
+}  // namespace
+
+Status CheckQuality(const runtime::ImageModel& model, double quality) {
   if (!(quality >= model.quality_min() && quality <= model.quality_max()))
     return Status::InvalidArgument("quality must lie in [" + std::to_string(model.quality_min()) + ", " +
                                    std::to_string(model.quality_max()) + "] for model '" + model.name() + "'");
   return Status::Ok();
 }
 
-// Rounds a float latent to int32 symbols, refusing non-finite values.
-Status ToSymbols(const torch::Tensor& values, std::vector<int32_t>* out) {
-  torch::Tensor rounded = values.round().contiguous();
-  if (!torch::isfinite(rounded).all().item<bool>()) return Status::InvalidArgument("model produced a non-finite latent");
-  rounded = rounded.clamp(INT32_MIN, INT32_MAX).to(torch::kInt32).contiguous();
-  out->assign(rounded.data_ptr<int32_t>(), rounded.data_ptr<int32_t>() + rounded.numel());
-  return Status::Ok();
-}
-
-double EstimatedBits(const entropy::CdfTable& table, const std::vector<int32_t>& values,
-                     const std::vector<uint16_t>& indexes) {
-  double bits = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const entropy::CdfTable::Interval in = table.IntervalOf(indexes[i], values[i]);
-    bits += entropy::kCdfPrecision - std::log2(static_cast<double>(in.freq));
-  }
-  return bits;
-}
-
-}  // namespace
-
-Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
-                   std::vector<uint8_t>* out, ImageEncodeStats* stats) {
+Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                          ImagePayload* out, ImageEncodeStats* stats) {
   LCODEC_RETURN_IF_ERROR(CheckImage(image, model, options.quality));
   std::vector<int32_t> z_symbols, y_symbols;
   std::vector<uint16_t> z_indexes, y_indexes;
@@ -81,7 +66,8 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   const Clock::time_point transformed = Clock::now();
   entropy::CodingOptions coding;
   coding.threads = options.threads;
-  std::vector<uint8_t> z_blob, y_blob;
+  std::vector<uint8_t>& z_blob = out->hyper_latent;
+  std::vector<uint8_t>& y_blob = out->latent;
   LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.z_table(), z_symbols.data(), z_indexes.data(),
                                                 z_symbols.size(), coding, &z_blob));
   LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.y_table(), y_symbols.data(), y_indexes.data(),
@@ -93,7 +79,13 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
                             EstimatedBits(model.y_table(), y_symbols, y_indexes);
     stats->coded_bits = 8.0 * static_cast<double>(z_blob.size() + y_blob.size());
   }
+  return Status::Ok();
+}
 
+Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                   std::vector<uint8_t>* out, ImageEncodeStats* stats) {
+  ImagePayload payload;
+  LCODEC_RETURN_IF_ERROR(EncodeImagePayload(model, image, options, &payload, stats));
   bitstream::StreamHeader header;
   header.modality = bitstream::Modality::kImage;
   header.model_id = model.id();
@@ -106,8 +98,9 @@ Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEn
   bitstream::ContainerWriter writer;
   out->clear();
   LCODEC_RETURN_IF_ERROR(writer.OpenMemory(out, header));
-  LCODEC_RETURN_IF_ERROR(writer.Add(runtime::kHyperLatentTag, z_blob.data(), z_blob.size()));
-  LCODEC_RETURN_IF_ERROR(writer.Add(runtime::kLatentTag, y_blob.data(), y_blob.size()));
+  LCODEC_RETURN_IF_ERROR(writer.Add(runtime::kHyperLatentTag, payload.hyper_latent.data(),
+                                    payload.hyper_latent.size()));
+  LCODEC_RETURN_IF_ERROR(writer.Add(runtime::kLatentTag, payload.latent.data(), payload.latent.size()));
   return writer.Finish();
 }
 

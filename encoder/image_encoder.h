@@ -26,8 +26,23 @@ struct ImageEncodeStats {
   double entropy_seconds = 0;    // range coding
 };
 
+// InvalidArgument unless `quality` lies in the model's range.
+Status CheckQuality(const runtime::ImageModel& model, double quality);
+
+// One image's coded payload without a container: the bodies of the image
+// stream's two sections (runtime/image_layout.h). The video codec stores one
+// per frame.
+struct ImagePayload {
+  std::vector<uint8_t> hyper_latent;  // ZLAT: z
+  std::vector<uint8_t> latent;        // YLAT: y - mu
+};
+
 // Grayscale and RGB, 8 or 16 bits. RGBA is refused (Unsupported): the model
 // codes colour only, and silently dropping alpha would lose data.
+Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                          ImagePayload* out, ImageEncodeStats* stats = nullptr);
+
+// The payload in an image container (bitstream/SPEC.md).
 Status EncodeImage(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                    std::vector<uint8_t>* out, ImageEncodeStats* stats = nullptr);
 

@@ -1,7 +1,7 @@
 // A codec under evaluation, as the image runner sees it: a sweep of settings
-// and a round trip of an 8-bit RGB image at one of them. An audio runner
-// would get its own interface (samples in, samples out) beside this one; the
-// rows, curves, BD-rates and plots downstream do not care which.
+// and a round trip of an 8-bit RGB image at one of them. Audio codecs have
+// their own interface (audio_codec.h); the curves, BD-rates and plots
+// downstream do not care which.
 #ifndef LCODEC_EVAL_IMAGE_CODEC_H_
 #define LCODEC_EVAL_IMAGE_CODEC_H_
 

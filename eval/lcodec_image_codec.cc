@@ -1,37 +1,19 @@
 #include "eval/lcodec_image_codec.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include "decoder/image_decoder.h"
 #include "encoder/image_encoder.h"
+#include "eval/lcodec_sweep.h"
 #include "runtime/image_model.h"
 
 namespace lcodec::eval {
 namespace {
 
-// Eight qualities evenly spaced over the model's range.
-constexpr int kSweepPoints = 8;
-
 class LcodecImageCodec : public ImageCodec {
  public:
-  std::vector<double> Settings() const override {
-    std::vector<double> settings;
-    const double lo = model_.quality_min(), hi = model_.quality_max();
-    for (int i = 0; i < kSweepPoints; ++i) settings.push_back(lo + (hi - lo) * i / (kSweepPoints - 1));
-    return settings;
-  }
-
-  std::string Config() const override {
-    std::string id;
-    for (const uint8_t b : model_.id()) {
-      char hex[3];
-      std::snprintf(hex, sizeof hex, "%02x", b);
-      id += hex;
-    }
-    return "lcodec model " + model_.name() + " sha256 " + id + ", setting: quality, " + std::to_string(kSweepPoints) +
-           " steps over the model's range";
-  }
+  std::vector<double> Settings() const override { return LcodecQualitySweep(model_); }
+  std::string Config() const override { return LcodecConfig(model_); }
 
   Status RoundTrip(const Image& rgb, double setting, RoundTripResult* out) override {
     encoder::ImageEncodeOptions options;

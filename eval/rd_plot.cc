@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "eval/metrics.h"
+#include "eval/report.h"
 
 namespace lcodec::eval {
 namespace {
@@ -44,7 +44,8 @@ struct Series {
   std::vector<std::pair<double, double>> points;  // (bpp, quality)
 };
 
-std::string Panel(const std::vector<Curve>& curves, const std::vector<Series>& series, int x0, const std::string& y_label) {
+std::string Panel(const std::vector<Curve>& curves, const std::vector<Series>& series, int x0, const std::string& x_label,
+                  const std::string& y_label) {
   double x_max = 0, y_min = 1e9, y_max = -1e9;
   for (const Series& s : series)
     for (const auto& [x, y] : s.points) x_max = std::max(x_max, x), y_min = std::min(y_min, y), y_max = std::max(y_max, y);
@@ -74,7 +75,7 @@ std::string Panel(const std::vector<Curve>& curves, const std::vector<Series>& s
            "\" text-anchor=\"end\">" + Format("%g", y) + "</text>\n";
   }
   svg += "<text x=\"" + Format("%.1f", px(x_max / 2)) + "\" y=\"" + Format("%.0f", kPanelHeight - 12) +
-         "\" text-anchor=\"middle\">bits per pixel</text>\n";
+         "\" text-anchor=\"middle\">" + x_label + "</text>\n";
   svg += "<text transform=\"translate(" + Format("%.0f", x0 + 16) + "," + Format("%.1f", kTop + h / 2) +
          ") rotate(-90)\" text-anchor=\"middle\">" + y_label + "</text>\n";
   for (size_t i = 0; i < series.size(); ++i) {
@@ -94,23 +95,32 @@ std::string Panel(const std::vector<Curve>& curves, const std::vector<Series>& s
 }  // namespace
 
 std::string RdPlotSvg(const std::vector<Curve>& curves, const std::string& title) {
-  std::vector<Series> psnr(curves.size()), msssim(curves.size());
-  for (size_t i = 0; i < curves.size(); ++i) {
-    const Curve& c = curves[i];
-    for (size_t k = 0; k < c.bpp.size(); ++k) {
-      if (k < c.psnr_rgb.size()) psnr[i].points.push_back({c.bpp[k], c.psnr_rgb[k]});
-      if (k < c.ms_ssim.size()) msssim[i].points.push_back({c.bpp[k], MsSsimDb(c.ms_ssim[k])});
-    }
-    for (Series* s : {&psnr[i], &msssim[i]}) std::sort(s->points.begin(), s->points.end());
+  const Media media = curves.empty() ? Media::kImage : curves[0].media;
+  // One panel per plotted axis that some curve has.
+  std::vector<const QualityAxis*> axes;
+  for (const QualityAxis& axis : QualityAxes(media)) {
+    bool present = false;
+    for (const Curve& c : curves) present |= c.Metric(axis.key) != nullptr;
+    if (!axis.plot_title.empty() && present) axes.push_back(&axis);
   }
+  std::vector<std::vector<Series>> panels(axes.size(), std::vector<Series>(curves.size()));
+  for (size_t a = 0; a < axes.size(); ++a)
+    for (size_t i = 0; i < curves.size(); ++i) {
+      const Curve& c = curves[i];
+      const std::vector<double>* values = c.Metric(axes[a]->key);
+      for (size_t k = 0; values && k < c.rate.size() && k < values->size(); ++k)
+        panels[a][i].points.push_back({c.rate[k], axes[a]->quality((*values)[k])});
+      std::sort(panels[a][i].points.begin(), panels[a][i].points.end());
+    }
   const int legend_height = 24 * static_cast<int>((curves.size() + 3) / 4) + 10;
-  const int width = 2 * kPanelWidth, height = kPanelHeight + legend_height + 10;
+  const int width = std::max<int>(2, static_cast<int>(axes.size())) * kPanelWidth, height = kPanelHeight + legend_height + 10;
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
                     std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"12\">\n" +
                     "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"" + std::to_string(width / 2) +
                     "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" + Escape(title) + "</text>\n";
-  svg += Panel(curves, psnr, 0, "PSNR-RGB (dB)");
-  svg += Panel(curves, msssim, kPanelWidth, "MS-SSIM (dB), -10 log10(1 - MS-SSIM)");
+  const std::string x_label = media == Media::kImage ? "bits per pixel" : "kbps";
+  for (size_t a = 0; a < axes.size(); ++a)
+    svg += Panel(curves, panels[a], static_cast<int>(a) * kPanelWidth, x_label, axes[a]->plot_title);
   for (size_t i = 0; i < curves.size(); ++i) {
     const int x = kLeft + 240 * static_cast<int>(i % 4), y = kPanelHeight + 20 + 24 * static_cast<int>(i / 4);
     const char* colour = kColours[i % (sizeof kColours / sizeof kColours[0])];

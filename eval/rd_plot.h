@@ -1,6 +1,7 @@
-// Rate-distortion plot as an SVG image: PSNR-RGB and MS-SSIM (dB) against
-// bpp, one line per curve, side by side. SVG needs no library and opens in
-// any browser.
+// Rate-distortion plot as an SVG image: one panel per plotted quality axis
+// (report.h: PSNR-RGB and MS-SSIM (dB) against bpp for images; SNR, negated
+// mel distance and STOI against kbps for audio), one line per curve, side by
+// side. SVG needs no library and opens in any browser.
 #ifndef LCODEC_EVAL_RD_PLOT_H_
 #define LCODEC_EVAL_RD_PLOT_H_
 

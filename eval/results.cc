@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "eval/csv.h"
 #include "eval/json.h"
 #include "eval/metrics.h"
 
@@ -18,38 +19,6 @@ namespace {
 constexpr const char* kCsvHeader =
     "image,codec,setting,width,height,bytes,bpp,psnr_rgb,psnr_y,ms_ssim,ms_ssim_db,encode_s,decode_s";
 constexpr int kCsvColumns = 13;
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-bool ToDouble(const std::string& s, double* out) {
-  char* end = nullptr;
-  *out = std::strtod(s.c_str(), &end);
-  return !s.empty() && *end == '\0' && std::isfinite(*out);
-}
 
 std::string JsonArray(const std::vector<double>& values, const char* format) {
   std::string out = "[";
@@ -96,7 +65,7 @@ Status RowsFromCsv(const std::string& text, std::vector<Row>* rows) {
     Row r;
     double v[kCsvColumns - 2];
     bool ok = f.size() == kCsvColumns;
-    for (int i = 0; ok && i < kCsvColumns - 2; ++i) ok = ToDouble(f[i + 2], &v[i]);
+    for (int i = 0; ok && i < kCsvColumns - 2; ++i) ok = CsvNumber(f[i + 2], &v[i]);
     if (!ok) return Status::Corrupt("CSV line " + std::to_string(number) + " is malformed");
     r.image = f[0];
     r.codec = f[1];
@@ -116,52 +85,72 @@ Status RowsFromCsv(const std::string& text, std::vector<Row>* rows) {
   return Status::Ok();
 }
 
-Status AverageCurves(const std::vector<Row>& rows, const std::vector<std::string>& codecs, std::vector<Curve>* out) {
+const std::vector<double>* Curve::Metric(const std::string& key) const {
+  for (const auto& [k, values] : metrics)
+    if (k == key) return &values;
+  return nullptr;
+}
+
+const char* RateKey(Media media) { return media == Media::kImage ? "bpp" : "kbps"; }
+const char* ItemsKey(Media media) { return media == Media::kImage ? "images" : "clips"; }
+
+Status AveragePoints(const std::vector<CurvePoint>& points, Media media, const std::vector<std::string>& metric_keys,
+                     const std::vector<std::string>& codecs, std::vector<Curve>* out) {
+  const size_t n_metrics = metric_keys.size();
   for (const std::string& codec : codecs) {
-    std::map<double, std::vector<const Row*>> by_setting;
-    for (const Row& r : rows)
-      if (r.codec == codec) by_setting[r.setting].push_back(&r);
+    std::map<double, std::vector<const CurvePoint*>> by_setting;
+    for (const CurvePoint& p : points)
+      if (p.codec == codec) by_setting[p.setting].push_back(&p);
     if (by_setting.empty()) continue;
     Curve curve;
     curve.name = codec;
-    std::set<std::string> first_images;
-    for (const auto& [setting, points] : by_setting) {
-      std::set<std::string> images;
-      double sum[6] = {};
-      for (const Row* r : points) {
-        images.insert(r->image);
-        const double values[6] = {r->bpp, r->psnr_rgb, r->psnr_y, r->ms_ssim, r->encode_seconds, r->decode_seconds};
-        for (int i = 0; i < 6; ++i) sum[i] += values[i];
+    curve.media = media;
+    for (const std::string& key : metric_keys) curve.metrics.push_back({key, {}});
+    std::set<std::string> first_items;
+    for (const auto& [setting, group] : by_setting) {
+      std::set<std::string> items;
+      std::vector<double> sum(n_metrics + 3, 0.0);  // metrics, rate, encode, decode
+      for (const CurvePoint* p : group) {
+        items.insert(p->item);
+        if (p->metrics.size() != n_metrics) return Status::InvalidArgument(codec + ": a point lacks metrics");
+        for (size_t i = 0; i < n_metrics; ++i) sum[i] += p->metrics[i];
+        sum[n_metrics] += p->rate;
+        sum[n_metrics + 1] += p->encode_seconds;
+        sum[n_metrics + 2] += p->decode_seconds;
       }
-      if (images.size() != points.size())
-        return Status::InvalidArgument(codec + " has an image twice at setting " + std::to_string(setting));
-      if (curve.settings.empty()) first_images = images;
-      if (images != first_images)
-        return Status::InvalidArgument(codec + ": not every setting was run on the same images");
-      const double n = static_cast<double>(points.size());
+      if (items.size() != group.size())
+        return Status::InvalidArgument(codec + " has an item twice at setting " + std::to_string(setting));
+      if (curve.settings.empty()) first_items = items;
+      if (items != first_items)
+        return Status::InvalidArgument(codec + ": not every setting was run on the same " + ItemsKey(media));
+      const double n = static_cast<double>(group.size());
       curve.settings.push_back(setting);
-      curve.bpp.push_back(sum[0] / n);
-      curve.psnr_rgb.push_back(sum[1] / n);
-      curve.psnr_y.push_back(sum[2] / n);
-      curve.ms_ssim.push_back(sum[3] / n);
-      curve.encode_seconds.push_back(sum[4] / n);
-      curve.decode_seconds.push_back(sum[5] / n);
+      for (size_t i = 0; i < n_metrics; ++i) curve.metrics[i].second.push_back(sum[i] / n);
+      curve.rate.push_back(sum[n_metrics] / n);
+      curve.encode_seconds.push_back(sum[n_metrics + 1] / n);
+      curve.decode_seconds.push_back(sum[n_metrics + 2] / n);
     }
-    curve.images = static_cast<int>(first_images.size());
-    curve.description = "lcodec eval, mean over " + std::to_string(curve.images) + " images";
+    curve.items = static_cast<int>(first_items.size());
+    curve.description = "lcodec eval, mean over " + std::to_string(curve.items) + " " + ItemsKey(media);
     out->push_back(std::move(curve));
   }
   return Status::Ok();
 }
 
+Status AverageCurves(const std::vector<Row>& rows, const std::vector<std::string>& codecs, std::vector<Curve>* out) {
+  std::vector<CurvePoint> points;
+  for (const Row& r : rows)
+    points.push_back({r.image, r.codec, r.setting, r.bpp, {r.psnr_rgb, r.psnr_y, r.ms_ssim}, r.encode_seconds,
+                      r.decode_seconds});
+  return AveragePoints(points, Media::kImage, {"psnr-rgb", "psnr-y", "ms-ssim-rgb"}, codecs, out);
+}
+
 std::string CurveToJson(const Curve& c) {
   std::string out = "{\n  \"name\": " + JsonQuote(c.name) + ",\n  \"description\": " + JsonQuote(c.description) +
-                    ",\n  \"images\": " + std::to_string(c.images) + ",\n  \"results\": {\n";
+                    ",\n  \"" + ItemsKey(c.media) + "\": " + std::to_string(c.items) + ",\n  \"results\": {\n";
   out += "    \"setting\": " + JsonArray(c.settings, "%.6g") + ",\n";
-  out += "    \"bpp\": " + JsonArray(c.bpp, "%.6f") + ",\n";
-  out += "    \"psnr-rgb\": " + JsonArray(c.psnr_rgb, "%.4f") + ",\n";
-  out += "    \"psnr-y\": " + JsonArray(c.psnr_y, "%.4f") + ",\n";
-  out += "    \"ms-ssim-rgb\": " + JsonArray(c.ms_ssim, "%.6f") + ",\n";
+  out += "    \"" + std::string(RateKey(c.media)) + "\": " + JsonArray(c.rate, "%.6f") + ",\n";
+  for (const auto& [key, values] : c.metrics) out += "    " + JsonQuote(key) + ": " + JsonArray(values, "%.6f") + ",\n";
   out += "    \"encoding_time\": " + JsonArray(c.encode_seconds, "%.4f") + ",\n";
   out += "    \"decoding_time\": " + JsonArray(c.decode_seconds, "%.4f") + "\n  }\n}\n";
   return out;
@@ -176,22 +165,27 @@ Status CurveFromJson(const std::string& text, Curve* out) {
     return Status::Corrupt("not a results file: it needs \"name\" and \"results\"");
   *out = Curve();
   out->name = name->string;
+  out->media = results->Find("kbps") ? Media::kAudio : Media::kImage;
   if (const JsonValue* d = root.Find("description"); d && d->type == JsonValue::Type::kString) out->description = d->string;
-  if (const JsonValue* n = root.Find("images"); n && n->type == JsonValue::Type::kNumber) out->images = static_cast<int>(n->number);
-  auto either = [&](const char* a, const char* b) { return results->Find(a) ? results->Find(a) : results->Find(b); };
-  LCODEC_RETURN_IF_ERROR(NumberArray(results->Find("bpp"), "bpp", &out->bpp));
-  LCODEC_RETURN_IF_ERROR(NumberArray(either("psnr-rgb", "psnr"), "psnr-rgb", &out->psnr_rgb));
-  LCODEC_RETURN_IF_ERROR(NumberArray(results->Find("psnr-y"), "psnr-y", &out->psnr_y));
-  LCODEC_RETURN_IF_ERROR(NumberArray(either("ms-ssim-rgb", "ms-ssim"), "ms-ssim-rgb", &out->ms_ssim));
-  LCODEC_RETURN_IF_ERROR(NumberArray(results->Find("setting"), "setting", &out->settings));
-  LCODEC_RETURN_IF_ERROR(NumberArray(results->Find("encoding_time"), "encoding_time", &out->encode_seconds));
-  LCODEC_RETURN_IF_ERROR(NumberArray(results->Find("decoding_time"), "decoding_time", &out->decode_seconds));
-  const size_t n = out->bpp.size();
-  if (n == 0) return Status::Corrupt("results file '" + out->name + "' has no \"bpp\" values");
-  for (const std::vector<double>* v : {&out->psnr_rgb, &out->psnr_y, &out->ms_ssim, &out->settings,
-                                       &out->encode_seconds, &out->decode_seconds})
-    if (!v->empty() && v->size() != n)
-      return Status::Corrupt("results file '" + out->name + "': its arrays differ in length");
+  if (const JsonValue* n = root.Find(ItemsKey(out->media)); n && n->type == JsonValue::Type::kNumber)
+    out->items = static_cast<int>(n->number);
+  for (const auto& [key, value] : results->object) {
+    std::vector<double> values;
+    LCODEC_RETURN_IF_ERROR(NumberArray(&value, key.c_str(), &values));
+    if (key == RateKey(out->media)) out->rate = std::move(values);
+    else if (key == "setting") out->settings = std::move(values);
+    else if (key == "encoding_time") out->encode_seconds = std::move(values);
+    else if (key == "decoding_time") out->decode_seconds = std::move(values);
+    else if (key == "psnr" || key == "ms-ssim") out->metrics.push_back({key == "psnr" ? "psnr-rgb" : "ms-ssim-rgb", std::move(values)});
+    else out->metrics.push_back({key, std::move(values)});
+  }
+  const size_t n = out->rate.size();
+  if (n == 0) return Status::Corrupt("results file '" + out->name + "' has no \"" + RateKey(out->media) + "\" values");
+  bool same_lengths = true;
+  for (const std::vector<double>* v : {&out->settings, &out->encode_seconds, &out->decode_seconds})
+    same_lengths &= v->empty() || v->size() == n;
+  for (const auto& [key, values] : out->metrics) same_lengths &= values.size() == n;
+  if (!same_lengths) return Status::Corrupt("results file '" + out->name + "': its arrays differ in length");
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -30,27 +31,60 @@ struct Row {
 std::string RowsToCsv(const std::vector<Row>& rows);
 Status RowsFromCsv(const std::string& text, std::vector<Row>* rows);
 
+// What a curve measures: images (rate in bits per pixel) or audio clips
+// (rate in kbps). Their quality metrics differ; the averaging, JSON files,
+// BD-rates and plots downstream are the same.
+enum class Media { kImage, kAudio };
+
 // A codec's rate-distortion curve: one point per setting, each the mean over
-// images of bpp and of each metric (CompressAI averages the same way).
+// images (or clips) of the rate and of each metric (CompressAI averages the
+// same way).
 struct Curve {
   std::string name;
   std::string description;
+  Media media = Media::kImage;
   std::vector<double> settings;  // empty for curves loaded from other tools
-  std::vector<double> bpp, psnr_rgb, psnr_y, ms_ssim;  // psnr_y may be empty
+  std::vector<double> rate;      // bpp or kbps
+  // Each metric under its JSON key ("psnr-rgb", "psnr-y", "ms-ssim-rgb";
+  // "snr", "si-sdr", "lsd", "mel-distance", "stoi"), in file order; a curve
+  // may lack some.
+  std::vector<std::pair<std::string, std::vector<double>>> metrics;
   std::vector<double> encode_seconds, decode_seconds;
-  int images = 0;  // images behind each point (0 if unknown)
+  int items = 0;  // images or clips behind each point (0 if unknown)
+
+  // The values of metric `key`; nullptr if the curve lacks it.
+  const std::vector<double>* Metric(const std::string& key) const;
 };
 
-// Curves of `rows`, one per codec in `codecs` order (codecs without rows are
-// left out); points sorted by setting. Fails if a codec's settings were not
-// all run on the same images, since their means would not be comparable.
+// The JSON keys of the rate ("bpp", "kbps") and of the item count ("images",
+// "clips").
+const char* RateKey(Media media);
+const char* ItemsKey(Media media);
+
+// One coded item as the averaging sees it, whatever the media.
+struct CurvePoint {
+  std::string item, codec;
+  double setting = 0, rate = 0;
+  std::vector<double> metrics;  // in the order of AveragePoints' `metric_keys`
+  double encode_seconds = 0, decode_seconds = 0;
+};
+
+// Curves of `points`, one per codec in `codecs` order (codecs without points
+// are left out); points sorted by setting. Fails if a codec's settings were
+// not all run on the same items, since their means would not be comparable.
+Status AveragePoints(const std::vector<CurvePoint>& points, Media media, const std::vector<std::string>& metric_keys,
+                     const std::vector<std::string>& codecs, std::vector<Curve>* out);
+
+// Image rows into curves with psnr-rgb, psnr-y and ms-ssim-rgb.
 Status AverageCurves(const std::vector<Row>& rows, const std::vector<std::string>& codecs, std::vector<Curve>* out);
 
-// {"name": ..., "description": ..., "results": {"bpp": [...], "psnr-rgb": [...],
-// "psnr-y": [...], "ms-ssim-rgb": [...], "encoding_time": [...], ...}}
+// {"name": ..., "description": ..., "images": N, "results": {"setting": [...],
+// "bpp": [...], "psnr-rgb": [...], ..., "encoding_time": [...], ...}}; audio
+// curves say "clips" and "kbps".
 std::string CurveToJson(const Curve& curve);
 // Reads ours and CompressAI's (which may name the metrics "psnr" and
-// "ms-ssim" instead of "psnr-rgb" and "ms-ssim-rgb").
+// "ms-ssim" instead of "psnr-rgb" and "ms-ssim-rgb"). A "kbps" rate makes
+// an audio curve.
 Status CurveFromJson(const std::string& text, Curve* out);
 
 }  // namespace lcodec::eval

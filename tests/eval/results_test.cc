@@ -54,10 +54,12 @@ TEST(ResultsTest, CurvesAverageOverImages) {
   ASSERT_TRUE(AverageCurves(rows, {"lcodec", "jpeg", "webp"}, &curves).ok());
   ASSERT_EQ(curves.size(), 2u);  // no lcodec rows
   EXPECT_EQ(curves[0].name, "jpeg");
-  EXPECT_EQ(curves[0].images, 2);
+  EXPECT_EQ(curves[0].items, 2);
   ASSERT_EQ(curves[0].settings, (std::vector<double>{10, 20}));
-  EXPECT_DOUBLE_EQ(curves[0].bpp[0], 1.5);
-  EXPECT_DOUBLE_EQ(curves[0].psnr_rgb[1], 28);
+  EXPECT_DOUBLE_EQ(curves[0].rate[0], 1.5);
+  ASSERT_NE(curves[0].Metric("psnr-rgb"), nullptr);
+  EXPECT_DOUBLE_EQ((*curves[0].Metric("psnr-rgb"))[1], 28);
+  EXPECT_DOUBLE_EQ((*curves[0].Metric("psnr-y"))[1], 29);
   // A setting missing one image makes the means incomparable.
   std::vector<Row> uneven = rows;
   uneven.pop_back();
@@ -72,10 +74,13 @@ TEST(ResultsTest, CurveJsonRoundTrip) {
   Curve back;
   ASSERT_TRUE(CurveFromJson(CurveToJson(curves[0]), &back).ok());
   EXPECT_EQ(back.name, "jpeg");
-  EXPECT_EQ(back.images, 1);
-  EXPECT_EQ(back.bpp, curves[0].bpp);
-  EXPECT_EQ(back.psnr_rgb, curves[0].psnr_rgb);
+  EXPECT_EQ(back.media, Media::kImage);
+  EXPECT_EQ(back.items, 1);
+  EXPECT_EQ(back.rate, curves[0].rate);
+  EXPECT_EQ(*back.Metric("psnr-rgb"), *curves[0].Metric("psnr-rgb"));
+  EXPECT_NEAR((*back.Metric("ms-ssim-rgb"))[1], (*curves[0].Metric("ms-ssim-rgb"))[1], 1e-6);
   EXPECT_EQ(back.settings, curves[0].settings);
+  EXPECT_EQ(CurveToJson(back), CurveToJson(curves[0]));  // written with fixed precision
 }
 
 TEST(ResultsTest, ReadsCompressAiResults) {
@@ -88,9 +93,10 @@ TEST(ResultsTest, ReadsCompressAiResults) {
   Curve c;
   ASSERT_TRUE(CurveFromJson(text, &c).ok());
   EXPECT_EQ(c.name, "bmshj2018-hyperprior");
-  EXPECT_EQ(c.psnr_rgb.size(), 4u);
-  EXPECT_DOUBLE_EQ(c.ms_ssim[3], 0.97);
-  EXPECT_TRUE(c.psnr_y.empty());
+  ASSERT_NE(c.Metric("psnr-rgb"), nullptr);
+  EXPECT_EQ(c.Metric("psnr-rgb")->size(), 4u);
+  EXPECT_DOUBLE_EQ((*c.Metric("ms-ssim-rgb"))[3], 0.97);
+  EXPECT_EQ(c.Metric("psnr-y"), nullptr);
   EXPECT_FALSE(CurveFromJson(R"json({"name": "x", "results": {"bpp": [1, 2], "psnr": [30]}})json", &c).ok());
   EXPECT_FALSE(CurveFromJson(R"json({"name": "x", "results": {"bpp": [1, 2], )json", &c).ok());
 }
@@ -98,19 +104,47 @@ TEST(ResultsTest, ReadsCompressAiResults) {
 TEST(ResultsTest, BdRateTableAnchorsAtZero) {
   Curve a;
   a.name = "jpeg";
-  a.bpp = {0.25, 0.5, 1, 2};
-  a.psnr_rgb = {26, 29, 32, 35};
-  a.psnr_y = {27, 30, 33, 36};
-  a.ms_ssim = {0.9, 0.94, 0.97, 0.985};
+  a.rate = {0.25, 0.5, 1, 2};
+  a.metrics = {{"psnr-rgb", {26, 29, 32, 35}}, {"psnr-y", {27, 30, 33, 36}}, {"ms-ssim-rgb", {0.9, 0.94, 0.97, 0.985}}};
   Curve b = a;
   b.name = "half";
-  for (double& r : b.bpp) r /= 2;
-  b.psnr_y.clear();  // like a curve loaded from CompressAI
+  for (double& r : b.rate) r /= 2;
+  b.metrics.erase(b.metrics.begin() + 1);  // no psnr-y, like a curve loaded from CompressAI
   std::string table;
   ASSERT_TRUE(BdRateTable({a, b}, "jpeg", &table).ok());
   EXPECT_NE(table.find("| jpeg | 4 | 0.250-2.000 | +0.00 % | +0.00 % | +0.00 % |"), std::string::npos) << table;
   EXPECT_NE(table.find("| half | 4 | 0.125-1.000 | -50.00 % | n/a | -50.00 % |"), std::string::npos) << table;
   EXPECT_FALSE(BdRateTable({a, b}, "nonesuch", &table).ok());
+}
+
+// Audio curves: kbps and clips in the JSON, distances negated so that
+// BD-rate sees quality rising with rate, and no mixing with image curves.
+TEST(ResultsTest, AudioCurvesAndTheirTable) {
+  Curve opus;
+  opus.name = "opus";
+  opus.media = Media::kAudio;
+  opus.items = 3;
+  opus.settings = {8, 16, 32, 64};
+  opus.rate = {8, 16, 32, 64};
+  opus.metrics = {{"snr", {5, 8, 11, 14}}, {"si-sdr", {4, 7, 10, 13}}, {"mel-distance", {1.2, 0.8, 0.5, 0.3}}};
+  Curve back;
+  ASSERT_TRUE(CurveFromJson(CurveToJson(opus), &back).ok());
+  EXPECT_EQ(back.media, Media::kAudio);
+  EXPECT_EQ(back.items, 3);
+  EXPECT_EQ(back.rate, opus.rate);
+  EXPECT_EQ(back.metrics, opus.metrics);
+  EXPECT_NE(CurveToJson(opus).find("\"kbps\": [8.000000, 16.000000"), std::string::npos) << CurveToJson(opus);
+  Curve half = opus;
+  half.name = "half";
+  for (double& r : half.rate) r /= 2;
+  std::string table;
+  ASSERT_TRUE(BdRateTable({opus, half}, DefaultAnchor({half, opus}), &table).ok());
+  EXPECT_NE(table.find("| curve | points | kbps range | SNR | SI-SDR | -mel distance |\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("| half | 4 | 4.00-32.00 | -50.00 % | -50.00 % | -50.00 % |\n"), std::string::npos) << table;
+  Curve image;
+  image.name = "jpeg";
+  image.rate = {1, 2, 3, 4};
+  EXPECT_FALSE(BdRateTable({opus, image}, "opus", &table).ok());
 }
 
 TEST(JsonTest, ParsesAndQuotes) {

@@ -1,0 +1,68 @@
+// lcodec decode, for video: .lc stream -> video file or numbered PNG frames,
+// one frame in memory at a time.
+#include <chrono>
+#include <cstdio>
+
+#include "apps/cli_common.h"
+#include "apps/coding_commands.h"
+#include "apps/progress.h"
+#include "apps/video_io.h"
+#include "decoder/video_decoder.h"
+
+namespace lcodec::apps {
+
+int DecodeVideoStream(const cxxopts::ParseResult& args, int threads) {
+  constexpr const char* kCommand = "decode";
+  const auto start = std::chrono::steady_clock::now();
+  std::string model_path;
+  Status status = ModelPath(args, DefaultImageModelPath(), &model_path);
+  if (!status.ok()) return Fail(kCommand, status);
+  runtime::ImageModel model;
+  status = runtime::ImageModel::Load(model_path, &model);
+  if (!status.ok()) return Fail(kCommand, status);
+
+  decoder::VideoDecodeOptions options;
+  options.threads = threads;
+  options.limits = LimitsFromOptions(args);
+  decoder::VideoDecoder decoder(model);
+  status = decoder.Open(args["input"].as<std::string>(), options);
+  if (!status.ok()) return Fail(kCommand, status);
+
+  VideoWriterOptions writer_options;
+  writer_options.codec = args["video-codec"].as<std::string>();
+  if (args.count("crf")) writer_options.crf = args["crf"].as<int>();
+  writer_options.overwrite = args.count("overwrite") > 0;
+  const std::string& output = args["output"].as<std::string>();
+  VideoWriter writer;
+  status = writer.Open(output, decoder.format(), writer_options);
+  {
+    TerminalProgress progress("decoding");
+    Image frame;
+    int64_t pts = 0;
+    bool at_end = false;
+    while (status.ok()) {
+      status = decoder.Next(&frame, &pts, &at_end);
+      if (!status.ok() || at_end) break;
+      status = writer.Write(frame, pts);
+      progress.Update(static_cast<double>(decoder.frames()) / static_cast<double>(decoder.header().frame_count));
+    }
+  }
+  if (status.ok()) status = writer.Finish();
+  if (!status.ok()) return Fail(kCommand, status);
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const runtime::VideoFormat& f = decoder.format();
+  const double fps = static_cast<double>(decoder.frames()) / seconds;
+  if (args.count("json")) {
+    std::printf("{\"frames\": %llu, \"width\": %u, \"height\": %u, \"frame_rate\": \"%u/%u\", \"seconds\": %.3f, "
+                "\"fps\": %.3f}\n",
+                static_cast<unsigned long long>(decoder.frames()), f.width, f.height, f.frame_rate_num,
+                f.frame_rate_den, seconds, fps);
+  } else {
+    std::printf("%s: %ux%u, %llu frames at %u/%u fps (%.2f s, %.2f fps)\n", output.c_str(), f.width, f.height,
+                static_cast<unsigned long long>(decoder.frames()), f.frame_rate_num, f.frame_rate_den, seconds, fps);
+  }
+  return 0;
+}
+
+}  // namespace lcodec::apps

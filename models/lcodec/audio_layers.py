@@ -1,0 +1,112 @@
+"""Layers for the audio transforms: a fixed MDCT, 1-D GDN and 1-D convolutions."""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .layers import GDN
+
+
+class MDCT(nn.Module):
+    """Orthonormal MDCT with a sine window, computed with FFTs.
+
+    Frame k covers samples [(k - 1) * hop, (k + 1) * hop), so T samples give
+    exactly T / hop frames. ``inverse`` overlap-adds the frames back
+    (time-domain aliasing cancellation): exact except in the last ``hop``
+    samples, which the missing frame T / hop would have completed; the codec
+    pads the end of a signal so that those are padding.
+
+    Nothing is stored: window and twiddles come from ``hop`` on each call
+    (a stored hop x 2 hop basis would cost more file size than the learned
+    weights, and fp16 storage would blur it).
+    """
+
+    def __init__(self, hop: int):
+        super().__init__()
+        self.hop = hop
+
+    def _window(self, dtype: torch.dtype) -> torch.Tensor:
+        n = torch.arange(2 * self.hop, dtype=torch.float64)
+        return torch.sin(math.pi * (n + 0.5) / (2 * self.hop)).to(dtype)
+
+    def _twiddles(self, sign: float, dtype: torch.dtype):
+        """cos(pi / hop (n + n0)(k + 1/2)) = Re(exp(i pi n / 2 hop) exp(i pi n0 (k + 1/2) / hop)
+        exp(2 pi i n k / 2 hop)), n0 = 1/2 + hop / 2: the per-sample and per-bin
+        factors around a length 2 hop FFT (conjugated for sign -1)."""
+        hop = self.hop
+        n = torch.arange(2 * hop, dtype=torch.float64)
+        k = torch.arange(hop, dtype=torch.float64)
+        n0 = 0.5 + hop / 2
+        complex_type = torch.complex128 if dtype == torch.float64 else torch.complex64
+        per_sample = torch.polar(torch.ones_like(n), sign * math.pi * n / (2 * hop))
+        per_bin = torch.polar(torch.ones_like(k), sign * math.pi * n0 * (k + 0.5) / hop)
+        return per_sample.to(complex_type), per_bin.to(complex_type)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, 1, T) -> (B, hop, T / hop)."""
+        hop = self.hop
+        frames_count = x.size(2) // hop
+        blocks = x.reshape(x.size(0), frames_count, hop)
+        previous = F.pad(blocks, (0, 0, 1, 0))[:, :frames_count]
+        frames = torch.cat([previous, blocks], dim=2) * self._window(x.dtype)
+        per_sample, per_bin = self._twiddles(-1.0, x.dtype)
+        spectrum = torch.fft.fft(frames * per_sample, dim=2)[:, :, :hop]
+        coefficients = torch.real(spectrum * per_bin) * math.sqrt(2.0 / hop)
+        return coefficients.transpose(1, 2)
+
+    @torch.jit.export
+    def inverse(self, coefficients: torch.Tensor) -> torch.Tensor:
+        """(B, hop, F) -> (B, 1, F * hop)."""
+        hop = self.hop
+        batch, frames_count = coefficients.size(0), coefficients.size(2)
+        per_sample, per_bin = self._twiddles(1.0, coefficients.dtype)
+        spectrum = F.pad(coefficients.transpose(1, 2) * per_bin, (0, hop))
+        frames = torch.real(torch.fft.ifft(spectrum, dim=2) * per_sample)
+        frames = frames * (2 * hop * math.sqrt(2.0 / hop)) * self._window(coefficients.dtype)
+        # Block j = second half of frame j + first half of frame j + 1.
+        following = F.pad(frames[:, 1:, :hop], (0, 0, 0, 1))
+        return (frames[:, :, hop:] + following).reshape(batch, 1, frames_count * hop)
+
+
+class PowerLaw(nn.Module):
+    """Companding of coefficients: sign(c) ((|c| + eps)^a - eps^a), or its
+    inverse. With a < 1 quiet coefficients are quantized relatively finer
+    than loud ones (MP3 and AAC quantize |c|^0.75 for the same reason): a
+    fixed quantization step then gives a noise level that follows the
+    signal's, which log-spectral (perceptual) measures reward. eps keeps
+    the slope finite at zero."""
+
+    def __init__(self, exponent: float, inverse: bool = False, eps: float = 1e-4):
+        super().__init__()
+        self.exponent = exponent
+        self.inverse = inverse
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        offset = self.eps ** self.exponent
+        if self.inverse:
+            return torch.sign(x) * ((x.abs() + offset) ** (1.0 / self.exponent) - self.eps)
+        return torch.sign(x) * ((x.abs() + self.eps) ** self.exponent - offset)
+
+
+class GDN1d(GDN):
+    """GDN over the channels of (B, C, T) tensors."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        channels = x.size(1)
+        beta = self.beta_reparam(self.beta)
+        gamma = self.gamma_reparam(self.gamma).reshape(channels, channels, 1)
+        norm = torch.sqrt(F.conv1d(x * x, gamma, beta))
+        return x * norm if self.inverse else x / norm
+
+
+def conv1d(in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1) -> nn.Conv1d:
+    """A convolution that keeps length / stride (odd kernels)."""
+    return nn.Conv1d(in_channels, out_channels, kernel_size, stride=stride, padding=kernel_size // 2)
+
+
+def deconv1d(in_channels: int, out_channels: int, kernel_size: int = 5, stride: int = 2) -> nn.ConvTranspose1d:
+    """A transposed convolution that multiplies length by stride exactly (odd kernels)."""
+    return nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=stride,
+                              padding=kernel_size // 2, output_padding=stride - 1)

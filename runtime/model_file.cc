@@ -1,0 +1,137 @@
+#include "runtime/model_file.h"
+
+extern "C" {
+#include <libavutil/mem.h>
+#include <libavutil/sha.h>
+}
+
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "runtime/torch_threads.h"
+
+namespace lcodec::runtime {
+namespace {
+
+Status HashFile(const std::string& path, bitstream::ModelId* id) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return Status::IOError("cannot open model file '" + path + "'");
+  std::unique_ptr<AVSHA, void (*)(void*)> sha(av_sha_alloc(), av_free);
+  av_sha_init(sha.get(), 256);
+  std::vector<uint8_t> buffer(1 << 16);
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) av_sha_update(sha.get(), buffer.data(), n);
+  const bool failed = std::ferror(file);
+  std::fclose(file);
+  if (failed) return Status::IOError("cannot read model file '" + path + "'");
+  av_sha_final(sha.get(), id->data());
+  return Status::Ok();
+}
+
+// Reads the tables "<prefix>_cdfs", "_cdf_sizes" and "_offsets" (int32).
+Status LoadTable(const torch::jit::Module& module, const std::string& prefix, entropy::CdfTable* out) {
+  const torch::Tensor cdfs = module.attr(prefix + "_cdfs").toTensor().to(torch::kInt64).contiguous();
+  const torch::Tensor sizes = module.attr(prefix + "_cdf_sizes").toTensor().to(torch::kInt64).contiguous();
+  const torch::Tensor offsets = module.attr(prefix + "_offsets").toTensor().to(torch::kInt64).contiguous();
+  if (sizes.dim() != 1 || offsets.dim() != 1 || cdfs.dim() != 1 || sizes.numel() != offsets.numel())
+    return Status::Corrupt(prefix + " tables have inconsistent shapes");
+  std::vector<std::vector<uint32_t>> tables;
+  std::vector<int32_t> table_offsets;
+  const int64_t* cdf = cdfs.data_ptr<int64_t>();
+  int64_t position = 0;
+  for (int64_t i = 0; i < sizes.numel(); ++i) {
+    const int64_t size = sizes.data_ptr<int64_t>()[i];
+    if (size < 3 || size > cdfs.numel() - position) return Status::Corrupt(prefix + " table sizes overrun the CDFs");
+    std::vector<uint32_t> table(size);
+    for (int64_t k = 0; k < size; ++k) {
+      if (cdf[position + k] < 0 || cdf[position + k] > entropy::kCdfTotal)
+        return Status::Corrupt(prefix + " CDF value out of range");
+      table[k] = static_cast<uint32_t>(cdf[position + k]);
+    }
+    position += size;
+    tables.push_back(std::move(table));
+    table_offsets.push_back(static_cast<int32_t>(offsets.data_ptr<int64_t>()[i]));
+  }
+  if (position != cdfs.numel()) return Status::Corrupt(prefix + " tables have unused CDF values");
+  Status status = entropy::CdfTable::Create(std::move(tables), std::move(table_offsets), out);
+  if (!status.ok()) return Status::Corrupt(prefix + " tables: " + status.message());
+  return Status::Ok();
+}
+
+// "an image", "an audio", "a video": for messages.
+std::string WithArticle(const std::string& modality) {
+  return (modality.find_first_of("aeiou") == 0 ? "an " : "a ") + modality;
+}
+
+}  // namespace
+
+Status ModelFile::LoadCommon(const std::string& path, const std::string& modality, int max_downsampling) {
+  *this = ModelFile();
+  LCODEC_RETURN_IF_ERROR(HashFile(path, &id_));
+  Status status = Guard("not an lcodec model file", [&] {
+    module_ = torch::jit::load(path, torch::kCPU);
+    module_.eval();
+  });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  std::string file_modality = "image";
+  status = Guard(("not an lcodec " + modality + " model").c_str(), [&] {
+    if (module_.hasattr("modality")) file_modality = module_.attr("modality").toStringRef();
+  });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  if (file_modality != modality)
+    return Status::InvalidArgument("'" + path + "' is " + WithArticle(file_modality) + " model; pass " +
+                                   WithArticle(modality) + " model with -m");
+  status = Guard(("not an lcodec " + modality + " model").c_str(), [&] {
+    if (module_.attr("format_version").toInt() != 1) throw std::runtime_error("unknown format version");
+    name_ = module_.attr("name").toStringRef();
+    const int64_t downsampling = module_.attr("downsampling").toInt();
+    downsampling_ = downsampling >= 1 && downsampling <= max_downsampling ? static_cast<int>(downsampling) : 0;
+    quality_min_ = module_.attr("quality_min").toDouble();
+    quality_max_ = module_.attr("quality_max").toDouble();
+    // Float weights are stored as fp16 to keep the file small; widening is exact.
+    torch::NoGradGuard no_grad;
+    for (torch::Tensor t : module_.parameters())
+      if (t.scalar_type() == torch::kHalf) t.set_data(t.to(torch::kFloat));
+    for (torch::Tensor t : module_.buffers())
+      if (t.scalar_type() == torch::kHalf) t.set_data(t.to(torch::kFloat));
+    status = LoadTable(module_, "z", &z_table_);
+    if (status.ok()) status = LoadTable(module_, "y", &y_table_);
+  });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  if (downsampling_ < 1 || name_.empty() || name_.size() > 64 || !(quality_min_ <= quality_max_))
+    return Status::InvalidArgument("'" + path + "': implausible model attributes");
+  return Status::Ok();
+}
+
+Status ModelFile::IntAttribute(const std::string& path, const char* attribute, int64_t low, int64_t high,
+                               int64_t* value) {
+  const Status status = Guard("not a complete lcodec model", [&] { *value = module_.attr(attribute).toInt(); });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  if (*value < low || *value > high)
+    return Status::InvalidArgument("'" + path + "': implausible model attribute " + attribute + " = " +
+                                   std::to_string(*value));
+  return Status::Ok();
+}
+
+torch::Tensor ModelFile::Analysis(const torch::Tensor& x, double quality) {
+  return module_.get_method("analysis")({x, quality}).toTensor();
+}
+
+torch::Tensor ModelFile::HyperAnalysis(const torch::Tensor& y) {
+  return module_.get_method("hyper_analysis")({y}).toTensor();
+}
+
+void ModelFile::HyperSynthesis(const torch::Tensor& z_hat, torch::Tensor* means, torch::Tensor* indexes) {
+  auto outputs = module_.get_method("hyper_synthesis")({z_hat}).toTuple();
+  *means = outputs->elements()[0].toTensor().contiguous();
+  *indexes = outputs->elements()[1].toTensor().contiguous();
+}
+
+torch::Tensor ModelFile::Synthesis(const torch::Tensor& y_hat, double quality) {
+  const ScopedTorchThreads fixed(kSynthesisThreads);  // the decoded output must not depend on --threads
+  return module_.get_method("synthesis")({y_hat, quality}).toTensor();
+}
+
+}  // namespace lcodec::runtime

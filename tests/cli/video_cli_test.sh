@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# lcodec on video files, against the real ffmpeg: clips made from lavfi test
+# sources go through encode and decode; frame count, sizes, timestamps and
+# frame rate must survive, each decoded frame must be the image codec's round
+# trip of the same input frame, any thread count must give the same frames,
+# and each mistake must give one clear line.
+# usage: video_cli_test.sh LCODEC_BINARY MODEL
+set -u
+lcodec=$1 model=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/expect.sh"
+
+ff() { ffmpeg -nostdin -hide_banner -loglevel error "$@"; }
+# One line per frame: pts, width, height.
+frames_of() { ffprobe -v error -select_streams v:0 -show_entries frame=pts,width,height -of csv=p=0 "$1"; }
+rate_of() { ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$1"; }
+# The MD5 of each frame's RGB pixels, whatever the file format.
+pixels_of() { ff -i "$1" -map 0:v -pix_fmt rgb24 -f framehash -hash md5 - | grep -v '^#' | awk -F, '{print $NF}'; }
+
+# round_trip NAME SIZE RATE FRAMES
+round_trip() {
+  local name=$1 size=$2 rate=$3 n=$4 d="$work/$1"
+  mkdir -p "$d/in" "$d/ref" "$d/frames"
+  # RGB in FFV1 (lossless), so that the frames lcodec reads are exactly the PNGs below.
+  ff -f lavfi -i "testsrc=size=$size:rate=$rate" -frames:v "$n" -c:v ffv1 -pix_fmt bgr0 "$d/in.mkv"
+  expect 0 "\"frames\": $n," "$lcodec" encode -i "$d/in.mkv" -o "$d/v.lc" -m "$model" -q 3 --json
+  expect 0 "$n frames at" "$lcodec" decode -i "$d/v.lc" -o "$d/out.mkv" -m "$model"
+  check "$name: frame count, sizes and timestamps survive" diff <(frames_of "$d/in.mkv") <(frames_of "$d/out.mkv")
+  check "$name: frame rate survives ($(rate_of "$d/in.mkv"))" [ "$(rate_of "$d/in.mkv")" = "$(rate_of "$d/out.mkv")" ]
+  expect 0 "$n frames at" "$lcodec" decode -i "$d/v.lc" -o "$d/frames/%03d.png" -m "$model"
+  ff -i "$d/in.mkv" "$d/in/%03d.png"
+  local i f
+  for f in "$d"/in/*.png; do
+    i=$(basename "$f" .png)
+    "$lcodec" encode -i "$f" -o "$d/ref/$i.lc" -m "$model" -q 3 > /dev/null &&
+      "$lcodec" decode -i "$d/ref/$i.lc" -o "$d/ref/$i.png" -m "$model" > /dev/null
+    check "$name: frame $i is the image codec's round trip of input frame $i" cmp -s "$d/ref/$i.png" "$d/frames/$i.png"
+  done
+  check "$name: $n numbered frames" [ "$(ls "$d/frames" | wc -l)" -eq "$n" ]
+  check "$name: the .mkv holds the same pixels as the PNG frames" \
+    diff <(pixels_of "$d/out.mkv") <(pixels_of "$d/frames/%03d.png")
+}
+
+round_trip even 96x64 5 4
+round_trip odd 37x23 30000/1001 3
+
+# Decoding gives the same frames with 1, 2 and 4 threads.
+for t in 1 2 4; do
+  mkdir -p "$work/t$t"
+  "$lcodec" decode -i "$work/even/v.lc" -o "$work/t$t/%03d.png" -m "$model" --threads $t > /dev/null
+done
+check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t2"
+check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t4"
+
+# An audio track is reported, not silently lost.
+ff -f lavfi -i testsrc=size=32x32:rate=5 -f lavfi -i sine=duration=0.6 -frames:v 3 -c:v ffv1 -c:a flac "$work/av.mkv"
+expect 0 "audio track dropped" "$lcodec" encode -i "$work/av.mkv" -o "$work/av.lc" -m "$model"
+
+# Mistakes: one clear line and exit 1, and no output left behind.
+v="$work/even/v.lc"
+ff -f lavfi -i sine=duration=0.2 "$work/sound.mkv"
+expect 1 "has no video stream" "$lcodec" encode -i "$work/sound.mkv" -o "$work/c.lc" -m "$model"
+echo "not a video" > "$work/text.mp4"
+expect 1 "cannot open '$work/text.mp4'" "$lcodec" encode -i "$work/text.mp4" -o "$work/c.lc" -m "$model"
+expect 1 "pass -y" "$lcodec" encode -i "$work/even/in.mkv" -o "$v" -m "$model"
+expect 1 "quality must lie" "$lcodec" encode -i "$work/even/in.mkv" -o "$work/c.lc" -m "$model" -q 99
+expect 1 "--bpp and --bitrate are for" "$lcodec" encode -i "$work/even/in.mkv" -o "$work/c.lc" -m "$model" --bpp 1
+head -c 300 "$v" > "$work/cut.lc"
+expect 1 "truncated" "$lcodec" decode -i "$work/cut.lc" -o "$work/c.mkv" -m "$model"
+expect 1 "--max-frames" "$lcodec" decode -i "$v" -o "$work/c.mkv" -m "$model" --max-frames 3
+expect 1 "--max-pixels" "$lcodec" decode -i "$v" -o "$work/c.mkv" -m "$model" --max-pixels 1000
+expect 1 "no video encoder named 'nosuch'" "$lcodec" decode -i "$v" -o "$work/c.mkv" -m "$model" --video-codec nosuch
+expect 1 "cannot tell a video format" "$lcodec" decode -i "$v" -o "$work/c.xyz" -m "$model"
+expect 1 "the output folder must exist" "$lcodec" decode -i "$v" -o "$work/nowhere/c.mkv" -m "$model"
+expect 1 "pass -y" "$lcodec" decode -i "$v" -o "$work/even/out.mkv" -m "$model"
+# mpeg4 codes 4:2:0 only.
+expect 1 "needs an even width" "$lcodec" decode -i "$work/odd/v.lc" -o "$work/c.avi" -m "$model" --video-codec mpeg4
+expect 1 "has no crf setting" "$lcodec" decode -i "$v" -o "$work/c.avi" -m "$model" --video-codec mpeg4 --crf 20
+if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libx264; then
+  expect 0 "4 frames at" "$lcodec" decode -i "$v" -o "$work/x264.mp4" -m "$model" --video-codec libx264 --crf 18
+  check "the libx264 output has 4 frames" [ "$(ffprobe -v error -count_frames -select_streams v:0 \
+    -show_entries stream=nb_read_frames -of csv=p=0 "$work/x264.mp4")" = 4 ]
+fi
+check "failures leave no output and no temporary file" \
+  bash -c "[ ! -e '$work/c.lc' ] && [ ! -e '$work/c.mkv' ] && [ ! -e '$work/c.avi' ] && ! ls -A '$work' | grep -q '\.tmp-'"
+
+finish
