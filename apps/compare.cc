@@ -1,10 +1,15 @@
-// lcodec compare: the distortion between two images (PSNR-RGB, PSNR-Y, MS-SSIM),
-// measured exactly as `lcodec eval` measures it (eval/metrics.h).
+// lcodec compare: the distortion between two images (PSNR-RGB, PSNR-Y,
+// MS-SSIM) or two audio files (SNR, SI-SDR, log-spectral and mel distance,
+// STOI), measured exactly as `lcodec eval` measures it (eval/metrics.h,
+// eval/audio_metrics.h).
 #include <cstdio>
 
+#include "apps/audio_io.h"
 #include "apps/cli_common.h"
 #include "apps/commands.h"
 #include "apps/image_io.h"
+#include "apps/media_kind.h"
+#include "eval/audio_metrics.h"
 #include "eval/metrics.h"
 
 namespace lcodec::apps {
@@ -26,17 +31,39 @@ Status ToRgb8(const std::string& path, const Image& image, Image* out) {
   return Status::Ok();
 }
 
+int CompareAudio(const std::string& reference_path, const std::string& test_path, bool json) {
+  Audio reference, test;
+  Status status = ReadAudio(reference_path, &reference);
+  if (status.ok()) status = ReadAudio(test_path, &test);
+  eval::AudioDistortion d;
+  if (status.ok()) status = eval::MeasureAudioDistortion(reference, test, /*with_stoi=*/false, &d);
+  if (!status.ok()) return Fail(kCommand, status);
+  if (json) {
+    std::printf("{\"snr\": %.4f, \"si_sdr\": %.4f, \"log_spectral_distance\": %.4f, \"mel_distance\": %.4f}\n",
+                d.snr, d.si_sdr, d.lsd, d.mel);
+  } else {
+    std::printf("SNR %.2f dB, SI-SDR %.2f dB, log-spectral distance %.2f dB, mel distance %.3f\n", d.snr, d.si_sdr,
+                d.lsd, d.mel);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int CompareMain(int argc, char** argv) {
-  cxxopts::Options cli("lcodec compare", "Measures how far a decoded image is from its original.");
+  cxxopts::Options cli("lcodec compare",
+                       "Measures how far a decoded image or audio file is from its original (audio: by extension, "
+                       "as lcodec encode decides).");
   cli.add_options()
-      ("a,reference", "the original image", cxxopts::value<std::string>())
-      ("b,test", "the image to measure (e.g. lcodec decode's output)", cxxopts::value<std::string>())
+      ("a,reference", "the original image or audio file", cxxopts::value<std::string>())
+      ("b,test", "the file to measure (e.g. lcodec decode's output)", cxxopts::value<std::string>())
       ("json", "print one JSON object instead of text");
   cxxopts::ParseResult args;
   int exit_code = 0;
   if (!ParseOrExit(cli, argc, argv, {"reference", "test"}, &args, &exit_code)) return exit_code;
+  if (MediaKindOfFile(args["reference"].as<std::string>()) == MediaKind::kAudio) {
+    return CompareAudio(args["reference"].as<std::string>(), args["test"].as<std::string>(), args.count("json") > 0);
+  }
 
   Image images[2];
   const std::string paths[2] = {args["reference"].as<std::string>(), args["test"].as<std::string>()};

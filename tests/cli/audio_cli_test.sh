@@ -20,6 +20,9 @@ expect 0 "44100 Hz, 2 channel(s), 16-bit, 235201 samples" "$lcodec" info -i "$wo
 expect 0 '"sample_rate": 44100' "$lcodec" info -i "$work/a.lc" --json
 expect 0 "44100 Hz, 2 channel(s)" "$lcodec" decode -i "$work/a.lc" -o "$work/a.wav" -m "$model"
 check "the decoded WAV has the input's rate, channels and length" same_shape "$flac" "$work/a.wav"
+expect 0 "SNR 100.00 dB" "$lcodec" compare -a "$flac" -b "$flac"
+expect 0 '"mel_distance"' "$lcodec" compare -a "$flac" -b "$work/a.wav" --json
+expect 1 "lcodec compare:" "$lcodec" compare -a "$flac" -b "$work/missing.wav"
 expect 0 "16-bit" "$lcodec" decode -i "$work/a.lc" -o "$work/a.flac" -m "$model" --threads 1
 check "the decoded FLAC has the input's rate, channels and length" same_shape "$flac" "$work/a.flac"
 for threads in 1 3; do
