@@ -3,10 +3,12 @@
 # output (SIGINT, SIGTERM, SIGHUP), stopped by a full disk (the file size
 # limit, ulimit -f) or pointed at a folder it cannot write leaves no partial
 # output and no temporary file, keeps an existing output intact, and never
-# touches its input.
-# usage: interrupt_test.sh LCODEC_BINARY STOP_AT_FSYNC_SHIM MODEL IMAGE
+# touches its input. Images are written whole (WriteFileAtomically); audio
+# and video outputs are streamed (AtomicOutputFile, written by libsndfile and
+# libavformat): both paths are covered.
+# usage: interrupt_test.sh LCODEC_BINARY STOP_AT_FSYNC_SHIM MODEL IMAGE AUDIO_MODEL AUDIO
 set -u
-lcodec=$1 shim=$2 model=$3 image=$4
+lcodec=$1 shim=$2 model=$3 image=$4 audio_model=$5 audio=$6
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
 failures=0 passed=0
@@ -19,12 +21,16 @@ check() {  # check CONDITION_DESCRIPTION COMMAND...
 }
 
 cp "$image" "$work/in.png"
+cp "$audio" "$work/in.flac"
 "$lcodec" encode -i "$work/in.png" -o "$work/in.lc" -m "$model" >/dev/null || { echo "FAIL: setup encode"; exit 1; }
-input_sums=$(cd "$work" && sha256sum in.png in.lc)
+"$lcodec" encode -i "$work/in.flac" -o "$work/audio.lc" -m "$audio_model" >/dev/null || { echo "FAIL: audio setup"; exit 1; }
+ffmpeg -v error -f lavfi -i testsrc=size=48x32:rate=5 -frames:v 2 -c:v ffv1 "$work/in.mkv" &&
+  "$lcodec" encode -i "$work/in.mkv" -o "$work/video.lc" -m "$model" >/dev/null || { echo "FAIL: video setup"; exit 1; }
+input_sums=$(cd "$work" && sha256sum in.png in.lc in.flac audio.lc in.mkv video.lc)
 
 # The output folder holds exactly the files named.
 only() { [ "$(cd "$work/out" && ls -A | sort)" = "$(printf '%s\n' "$@" | sed '/^$/d' | sort)" ]; }
-inputs_untouched() { [ "$(cd "$work" && sha256sum in.png in.lc)" = "$input_sums" ]; }
+inputs_untouched() { [ "$(cd "$work" && sha256sum in.png in.lc in.flac audio.lc in.mkv video.lc)" = "$input_sums" ]; }
 
 # interrupt SIGNAL OUTPUT COMMAND...: runs COMMAND with the shim, which stops
 # it once its output is written to the temporary file but not yet renamed;
@@ -62,6 +68,13 @@ for sig in INT TERM HUP; do
   check "$sig during decode -y keeps the old output" only old.png
   check "$sig during decode -y keeps the old output's bytes" grep -qx "old output" "$work/out/old.png"
   rm -f "$work/out/old.png"
+  # Streamed outputs.
+  interrupt "$sig" "$work/out/a.wav" "$lcodec" decode -i "$work/audio.lc" -o "$work/out/a.wav" -m "$audio_model"
+  check "$sig during audio decode leaves nothing" only
+  interrupt "$sig" "$work/out/a.mkv" "$lcodec" decode -i "$work/video.lc" -o "$work/out/a.mkv" -m "$model"
+  check "$sig during video decode leaves nothing" only
+  interrupt "$sig" "$work/out/a.lc" "$lcodec" encode -i "$work/in.flac" -o "$work/out/a.lc" -m "$audio_model"
+  check "$sig during audio encode leaves nothing" only
   check "$sig: inputs untouched" inputs_untouched
 done
 
