@@ -149,7 +149,7 @@ Status ReadPng(const std::string& path, Image* out) {
     decoded = DecodeRows(png, info, file.get(), path, &image, &rows, &pixels, &status);
   } else {
     // libpng says "Read Error" when the file ends early.
-    const std::string why = state.message == "Read Error" ? "the file is truncated" : state.message;
+    const std::string why = std::strcmp(state.message, "Read Error") == 0 ? "the file is truncated" : state.message;
     status = Status::Corrupt("'" + path + "' is not a valid PNG: " + why);
   }
   png_destroy_read_struct(&png, &info, nullptr);

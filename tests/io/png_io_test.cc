@@ -160,7 +160,8 @@ TEST(PngIoTest, InterlacedImageDecodes) {
   std::remove(path.c_str());
 }
 
-void ExpectOneLineFailure(const std::vector<uint8_t>& bytes, const std::string& name) {
+// The read fails with one line naming the file and containing `says`.
+void ExpectOneLineFailure(const std::vector<uint8_t>& bytes, const std::string& name, const std::string& says = "") {
   const std::string path = TempPath(name);
   WriteBytes(path, bytes);
   Image image;
@@ -168,6 +169,7 @@ void ExpectOneLineFailure(const std::vector<uint8_t>& bytes, const std::string& 
   EXPECT_FALSE(status.ok());
   EXPECT_EQ(status.message().find('\n'), std::string::npos) << status.message();
   EXPECT_NE(status.message().find(path), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find(says), std::string::npos) << status.message();
   std::remove(path.c_str());
 }
 
@@ -175,7 +177,7 @@ TEST(PngIoTest, TruncatedFileFailsWithOneLine) {
   std::vector<uint8_t> bytes;
   ASSERT_TRUE(EncodePng(Pattern(64, 64, 3, 8), &bytes).ok());
   bytes.resize(bytes.size() / 2);
-  ExpectOneLineFailure(bytes, "truncated.png");
+  ExpectOneLineFailure(bytes, "truncated.png", "the file is truncated");
   bytes.resize(20);  // inside IHDR
   ExpectOneLineFailure(bytes, "truncated_header.png");
 }
