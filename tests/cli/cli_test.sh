@@ -6,21 +6,7 @@ set -u
 lcodec=$1 model=$2 other=$3 image=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-
-# expect EXIT_CODE "text the output must contain" -- command...
-# A failure must be exactly one line.
-expect() {
-  local code=$1 text=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ] || ! grep -qF -- "$text" <<<"$out" || { [ "$code" -ne 0 ] && [ "$(wc -l <<<"$out")" -ne 1 ]; }; then
-    echo "FAIL: $* -> exit $rc (want $code), output: $out"
-    failures=$((failures + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 expect 0 "bpp" "$lcodec" encode -i "$image" -o "$work/a.lc" -m "$model" -q 2.5
 expect 0 '"bytes"' "$lcodec" encode -i "$image" -o "$work/a.lc" -m "$model" -q 2.5 -y --json
@@ -62,8 +48,6 @@ if [ ! -e "$(dirname "$0")/../../models/zoo/image-msh.lcm" ]; then  # until a tr
   expect 1 "pass a model file with -m" "$lcodec" encode -i "$image" -o "$work/c.lc"
 fi
 # Failures leave no output and no temporary file behind.
-[ ! -e "$work/c.lc" ] && [ ! -e "$work/c.png" ] && [ ! -e "$work/c.xyz" ] && ! ls -A "$work" | grep -q '\.tmp-' \
-  && passed=$((passed + 1)) || { echo "FAIL: a failed command left a file"; failures=$((failures + 1)); }
-
-echo "$passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+check "failed commands leave no file behind" \
+  bash -c '[ ! -e "$1/c.lc" ] && [ ! -e "$1/c.png" ] && [ ! -e "$1/c.xyz" ] && ! ls -A "$1" | grep -q "\.tmp-"' _ "$work"
+finish
