@@ -21,7 +21,7 @@ PACKAGES=(
   libopenblas0-openmp
   libopencv-dev libpng-dev libsndfile1-dev libcxxopts-dev libgtest-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
-  frei0r-plugins-dev
+  frei0r-plugins-dev ladspa-sdk
 )
 
 install_packages() {
