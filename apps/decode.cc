@@ -20,7 +20,13 @@ int DecodeMain(int argc, char** argv) {
       ("video-codec", "video: the FFmpeg encoder of the output file (ffmpeg -encoders); ffv1 is lossless",
        cxxopts::value<std::string>()->default_value("ffv1"))
       ("crf", "video: constant rate factor for encoders that take one (libx264, libx265, libvpx-vp9)",
-       cxxopts::value<int>());
+       cxxopts::value<int>())
+      ("audio-codec", "video: the FFmpeg encoder of the output's audio track; flac is lossless. Numbered frames "
+       "get no audio (the track is skipped, and the output says so)",
+       cxxopts::value<std::string>()->default_value("flac"))
+      ("audio-model", "video: the audio model the stream's audio track was made with (default: the shipped one)",
+       cxxopts::value<std::string>())
+      ("no-audio", "video: leave the audio track out");
   AddLimitOptions(cli);
   AddCodingOptions(cli, "model file (must be the one the stream was made with; default: the shipped one)",
                    "threads; the output is the same for any count");

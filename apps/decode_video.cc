@@ -1,5 +1,5 @@
 // lcodec decode, for video: .lc stream -> video file or numbered PNG frames,
-// one frame in memory at a time.
+// one frame in memory at a time; an audio track goes into the video file.
 #include <chrono>
 #include <cstdio>
 
@@ -28,20 +28,37 @@ int DecodeVideoStream(const cxxopts::ParseResult& args, int threads) {
   status = decoder.Open(args["input"].as<std::string>(), options);
   if (!status.ok()) return Fail(kCommand, status);
 
+  const std::string& output = args["output"].as<std::string>();
+  // Numbered frames have nowhere to put sound.
+  const bool with_audio = decoder.has_audio() && !args.count("no-audio") && !IsFramePattern(output);
+  runtime::AudioModel audio_model;
+  AudioTrackFormat audio_format;
+  if (with_audio) {
+    const std::string audio_model_path =
+        args.count("audio-model") ? args["audio-model"].as<std::string>() : DefaultAudioModelPath();
+    status = runtime::AudioModel::Load(audio_model_path, &audio_model);
+    if (status.ok()) status = decoder.StartAudio(&audio_model);
+    if (!status.ok()) return Fail(kCommand, status);
+    const bitstream::StreamHeader& track = decoder.audio_track().header;
+    audio_format = {static_cast<int>(track.sample_rate), track.channels, track.bit_depth, decoder.audio_track().start};
+  }
+
   VideoWriterOptions writer_options;
   writer_options.codec = args["video-codec"].as<std::string>();
+  writer_options.audio_codec = args["audio-codec"].as<std::string>();
   if (args.count("crf")) writer_options.crf = args["crf"].as<int>();
   writer_options.overwrite = args.count("overwrite") > 0;
-  const std::string& output = args["output"].as<std::string>();
   VideoWriter writer;
-  status = writer.Open(output, decoder.format(), writer_options);
+  status = writer.Open(output, decoder.format(), writer_options, with_audio ? &audio_format : nullptr);
   {
     TerminalProgress progress("decoding");
     Image frame;
+    Audio audio;
     int64_t pts = 0;
     bool at_end = false;
     while (status.ok()) {
-      status = decoder.Next(&frame, &pts, &at_end);
+      status = decoder.Next(&frame, &pts, &at_end, &audio);
+      if (status.ok() && with_audio) status = writer.WriteAudio(audio.samples.data(), audio.frames());
       if (!status.ok() || at_end) break;
       status = writer.Write(frame, pts);
       progress.Update(static_cast<double>(decoder.frames()) / static_cast<double>(decoder.header().frame_count));
@@ -53,14 +70,19 @@ int DecodeVideoStream(const cxxopts::ParseResult& args, int threads) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const runtime::VideoFormat& f = decoder.format();
   const double fps = static_cast<double>(decoder.frames()) / seconds;
+  const char* audio_note = !decoder.has_audio()           ? "none"
+                           : with_audio                   ? "decoded"
+                           : args.count("no-audio")       ? "skipped (--no-audio)"
+                                                          : "skipped: numbered frames carry no sound";
   if (args.count("json")) {
     std::printf("{\"frames\": %llu, \"width\": %u, \"height\": %u, \"frame_rate\": \"%u/%u\", \"seconds\": %.3f, "
-                "\"fps\": %.3f}\n",
+                "\"fps\": %.3f, \"audio\": \"%s\"}\n",
                 static_cast<unsigned long long>(decoder.frames()), f.width, f.height, f.frame_rate_num,
-                f.frame_rate_den, seconds, fps);
+                f.frame_rate_den, seconds, fps, audio_note);
   } else {
     std::printf("%s: %ux%u, %llu frames at %u/%u fps (%.2f s, %.2f fps)\n", output.c_str(), f.width, f.height,
                 static_cast<unsigned long long>(decoder.frames()), f.frame_rate_num, f.frame_rate_den, seconds, fps);
+    if (decoder.has_audio()) std::printf("audio track %s\n", audio_note);
   }
   return 0;
 }

@@ -21,7 +21,12 @@ int EncodeMain(int argc, char** argv) {
       ("bpp", "images: target bits per pixel instead of -q: the highest quality that fits", cxxopts::value<double>())
       ("b,bitrate", "audio: target bitrate instead of -q, in bits per second (12k, 12000, 12.5k): the highest "
        "quality at which the input's first 10 s fit it (bisection), used for the whole file",
-       cxxopts::value<std::string>());
+       cxxopts::value<std::string>())
+      ("audio-quality", "video: quality of the audio track, coded with the audio model (its range: 1..8 for the "
+       "default)", cxxopts::value<double>()->default_value("4"))
+      ("audio-model", "video: the audio track's model (default: the shipped audio model)",
+       cxxopts::value<std::string>())
+      ("no-audio", "video: leave the audio track out");
   AddCodingOptions(cli, "model file (default: the model shipped for the input's kind of media)",
                    "threads for transforms and entropy coding");
   cxxopts::ParseResult args;

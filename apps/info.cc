@@ -6,7 +6,10 @@
 
 #include "apps/cli_common.h"
 #include "apps/commands.h"
+#include "bitstream/byte_io.h"
 #include "bitstream/container.h"
+#include "runtime/audio_layout.h"
+#include "runtime/video_layout.h"
 
 namespace lcodec::apps {
 namespace {
@@ -26,6 +29,42 @@ struct SectionRun {
   uint64_t count, bytes;
 };
 
+std::string Hex(const bitstream::ModelId& model_id) {
+  std::string id;
+  for (uint8_t b : model_id) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", b);
+    id += hex;
+  }
+  return id;
+}
+
+// A video's audio track, from its VINF and AINF sections.
+struct VideoAudio {
+  bool present = false;
+  runtime::VideoFormat format;
+  runtime::AudioTrackInfo track;
+  uint64_t bytes = 0;  // AUDC bodies
+
+  Status Read(const bitstream::Section& section, const bitstream::ParseLimits& limits) {
+    if (section.tag == runtime::kVideoInfoTag) {
+      bitstream::ByteReader reader(section.body.data(), section.body.size());
+      runtime::VisitVideoInfo(reader, &format);
+    } else if (section.tag == runtime::kAudioInfoTag) {
+      present = true;
+      return runtime::ParseAudioTrackInfo(section.body, limits, &track);
+    } else if (section.tag == runtime::kAudioChunkTag) {
+      bytes += section.body.size();
+    }
+    return Status::Ok();
+  }
+  double start_seconds() const {
+    return format.time_base_den ? static_cast<double>(track.start) * format.time_base_num / format.time_base_den : 0;
+  }
+  double seconds() const { return static_cast<double>(track.header.frame_count) / track.header.sample_rate; }
+  double kbps() const { return 8.0 * static_cast<double>(bytes) / seconds() / 1000.0; }
+};
+
 }  // namespace
 
 int InfoMain(int argc, char** argv) {
@@ -41,6 +80,8 @@ int InfoMain(int argc, char** argv) {
   Status status = reader.Open(args["input"].as<std::string>(), LimitsFromOptions(args));
   if (!status.ok()) return Fail("info", status);
   uint64_t payload = 0, count = 0;
+  const bool video = reader.header().modality == bitstream::Modality::kVideo;
+  VideoAudio video_audio;
   // Runs of one tag (an hour of audio has ~900 AUDC chunks) are summed up.
   std::vector<SectionRun> runs;
   for (bool at_end = false;;) {
@@ -48,6 +89,8 @@ int InfoMain(int argc, char** argv) {
     status = reader.Next(&section, &at_end);
     if (!status.ok()) return Fail("info", status);
     if (at_end) break;
+    if (video) status = video_audio.Read(section, LimitsFromOptions(args));
+    if (!status.ok()) return Fail("info", status);
     payload += section.body.size();
     ++count;
     if (runs.empty() || runs.back().tag != section.tag) runs.push_back({section.tag, 0, 0});
@@ -60,12 +103,8 @@ int InfoMain(int argc, char** argv) {
                 (run.count > 1 ? " (" + std::to_string(run.count) + " sections)" : "");
   }
   const bitstream::StreamHeader& h = reader.header();
-  std::string id;
-  for (uint8_t b : h.model_id) {
-    char hex[3];
-    std::snprintf(hex, sizeof hex, "%02x", b);
-    id += hex;
-  }
+  const std::string id = Hex(h.model_id);
+  const bitstream::StreamHeader& a = video_audio.track.header;
   const bool audio = h.modality == bitstream::Modality::kAudio;
   // Audio: the whole file's bitrate over the stream's duration.
   const double duration = audio ? static_cast<double>(h.frame_count) / h.sample_rate : 0.0;
@@ -82,6 +121,13 @@ int InfoMain(int argc, char** argv) {
     if (audio)
       std::printf(", \"sample_rate\": %u, \"frames\": %llu, \"duration_seconds\": %.3f, \"kbps\": %.4f",
                   h.sample_rate, static_cast<unsigned long long>(h.frame_count), duration, kbps);
+    if (video_audio.present)
+      std::printf(", \"audio\": {\"sample_rate\": %u, \"channels\": %u, \"bit_depth\": %u, \"frames\": %llu, "
+                  "\"duration_seconds\": %.3f, \"start_seconds\": %.6f, \"kbps\": %.4f, \"quality\": %.4f, "
+                  "\"model\": \"%s\", \"model_sha256\": \"%s\"}",
+                  a.sample_rate, a.channels, a.bit_depth, static_cast<unsigned long long>(a.frame_count),
+                  video_audio.seconds(), video_audio.start_seconds(), video_audio.kbps(), a.quality,
+                  a.model_name.c_str(), Hex(a.model_id).c_str());
     std::printf("}\n");
   } else {
     std::printf("modality:  %s\n", ModalityName(h.modality));
@@ -91,8 +137,16 @@ int InfoMain(int argc, char** argv) {
                   kbps);
     else
       std::printf("size:      %ux%u, %u channel(s), %u-bit\n", h.width, h.height, h.channels, h.bit_depth);
-    std::printf("quality:   %.4f\nmodel:     %s (sha256 %s)\nsections:  %s\n", h.quality, h.model_name.c_str(),
-                id.c_str(), sections.c_str());
+    std::printf("quality:   %.4f\nmodel:     %s (sha256 %s)\n", h.quality, h.model_name.c_str(), id.c_str());
+    if (video_audio.present)
+      std::printf("audio:     %u Hz, %u channel(s), %u-bit, %llu samples per channel (%.3f s) from %.6f s, "
+                  "%.2f kbps at quality %.4f, model %s (sha256 %s)\n",
+                  a.sample_rate, a.channels, a.bit_depth, static_cast<unsigned long long>(a.frame_count),
+                  video_audio.seconds(), video_audio.start_seconds(), video_audio.kbps(), a.quality,
+                  a.model_name.c_str(), Hex(a.model_id).c_str());
+    else if (video)
+      std::printf("audio:     none\n");
+    std::printf("sections:  %s\n", sections.c_str());
   }
   return 0;
 }

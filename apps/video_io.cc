@@ -7,6 +7,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 }
 
@@ -29,6 +30,10 @@ struct ScalerDeleter {
   void operator()(SwsContext* s) const { sws_freeContext(s); }
 };
 using ScalerPtr = std::unique_ptr<SwsContext, ScalerDeleter>;
+struct ResamplerDeleter {
+  void operator()(SwrContext* s) const { swr_free(&s); }
+};
+using ResamplerPtr = std::unique_ptr<SwrContext, ResamplerDeleter>;
 
 // libav's own log lines would repeat, less clearly, what our Status says.
 void QuietLibav() { av_log_set_level(AV_LOG_FATAL); }
@@ -89,7 +94,6 @@ Status VideoReader::Open(const std::string& path) {
   if (state_->stream < 0 || (input->streams[state_->stream]->disposition & AV_DISPOSITION_ATTACHED_PIC))
     return Status::InvalidArgument("'" + path + "' has no video stream");
   AVStream* stream = input->streams[state_->stream];
-  has_audio_ = av_find_best_stream(input, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0) >= 0;
 
   state_->decoder.reset(avcodec_alloc_context3(codec));
   if (!state_->decoder) return Status::ResourceLimit("out of memory opening '" + path + "'");
@@ -114,6 +118,11 @@ Status VideoReader::Open(const std::string& path) {
   format_.time_base_num = static_cast<uint32_t>(stream->time_base.num);
   format_.time_base_den = static_cast<uint32_t>(stream->time_base.den);
   state_->frame_ticks = std::max<int64_t>(1, av_rescale_q(1, av_inv_q(rate), stream->time_base));
+  // The stream AudioFileReader picks too.
+  const int audio = av_find_best_stream(input, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  has_audio_ = audio >= 0;
+  if (has_audio_ && input->streams[audio]->start_time != AV_NOPTS_VALUE)
+    audio_start_ = av_rescale_q(input->streams[audio]->start_time, input->streams[audio]->time_base, stream->time_base);
   estimated_frames_ = std::max<int64_t>(0, stream->nb_frames);
   if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
     duration_seconds_ = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
@@ -205,6 +214,14 @@ struct VideoWriter::State {
   std::string path;
   runtime::VideoFormat format;
   int64_t frames = 0;  // written so far
+  // The audio track: samples wait in `audio_pending` for a whole encoder frame.
+  ContextPtr audio_encoder;
+  AVStream* audio_stream = nullptr;
+  ResamplerPtr audio_converter;  // interleaved float -> the encoder's sample format
+  FramePtr audio_frame;
+  std::vector<float> audio_pending;
+  int audio_frame_size = 0;
+  int64_t audio_pts = 0;  // of the next encoder frame, in samples
 };
 
 VideoWriter::VideoWriter() = default;
@@ -221,7 +238,7 @@ AVPixelFormat PixelFormatFor(const AVCodec& codec) {
 }  // namespace
 
 Status VideoWriter::Open(const std::string& path, const runtime::VideoFormat& format,
-                         const VideoWriterOptions& options) {
+                         const VideoWriterOptions& options, const AudioTrackFormat* audio) {
   QuietLibav();
   state_ = std::make_unique<State>();
   state_->path = path;
@@ -283,6 +300,7 @@ Status VideoWriter::Open(const std::string& path, const runtime::VideoFormat& fo
   state_->stream->time_base = encoder->time_base;
   state_->stream->avg_frame_rate = encoder->framerate;
   state_->stream->r_frame_rate = encoder->framerate;
+  if (audio) LCODEC_RETURN_IF_ERROR(OpenAudio(options.audio_codec, *audio));
 
   error = avio_open(&output->pb, state_->file.temp_path().c_str(), AVIO_FLAG_WRITE);
   if (error < 0) return Status::IOError("cannot write '" + path + "': " + AvError(error));
@@ -346,9 +364,118 @@ Status VideoWriter::Write(const Image& image, int64_t pts) {
   return Drain(state_->encoder.get(), state_->output.get(), state_->stream, state_->packet.get(), state_->path);
 }
 
+namespace {
+
+// The sample format of `codec` closest to `bit_depth` bits: 16-bit integers,
+// 32-bit ones holding 24 bits for deeper sources, else the codec's first.
+AVSampleFormat SampleFormatFor(const AVCodec& codec, int bit_depth) {
+  if (!codec.sample_fmts) return AV_SAMPLE_FMT_FLT;
+  const AVSampleFormat wanted = bit_depth > 16 ? AV_SAMPLE_FMT_S32 : AV_SAMPLE_FMT_S16;
+  for (const AVSampleFormat* f = codec.sample_fmts; *f != AV_SAMPLE_FMT_NONE; ++f)
+    if (*f == wanted || *f == av_get_planar_sample_fmt(wanted)) return *f;
+  return codec.sample_fmts[0];
+}
+
+bool SupportsRate(const AVCodec& codec, int rate) {
+  if (!codec.supported_samplerates) return true;
+  for (const int* r = codec.supported_samplerates; *r; ++r)
+    if (*r == rate) return true;
+  return false;
+}
+
+}  // namespace
+
+Status VideoWriter::OpenAudio(const std::string& codec_name, const AudioTrackFormat& audio) {
+  State& s = *state_;
+  const AVCodec* codec = avcodec_find_encoder_by_name(codec_name.c_str());
+  if (!codec || codec->type != AVMEDIA_TYPE_AUDIO)
+    return Status::InvalidArgument("no audio encoder named '" + codec_name +
+                                   "' in this FFmpeg build (see ffmpeg -encoders)");
+  if (avformat_query_codec(s.output->oformat, codec->id, FF_COMPLIANCE_NORMAL) == 0)
+    return Status::InvalidArgument("a ." + std::string(s.output->oformat->name) + " file cannot hold " + codec_name +
+                                   " audio; pick another --audio-codec or use .mkv");
+  if (!SupportsRate(*codec, audio.sample_rate))
+    return Status::InvalidArgument("the audio encoder " + codec_name + " cannot code " +
+                                   std::to_string(audio.sample_rate) + " Hz audio; use --audio-codec flac");
+  s.audio_encoder.reset(avcodec_alloc_context3(codec));
+  s.audio_frame.reset(av_frame_alloc());
+  if (!s.audio_encoder || !s.audio_frame) return Status::ResourceLimit("out of memory opening '" + s.path + "'");
+  AVCodecContext* encoder = s.audio_encoder.get();
+  encoder->sample_rate = audio.sample_rate;
+  encoder->sample_fmt = SampleFormatFor(*codec, audio.bit_depth);
+  if (encoder->sample_fmt == AV_SAMPLE_FMT_S32 || encoder->sample_fmt == AV_SAMPLE_FMT_S32P)
+    encoder->bits_per_raw_sample = 24;
+  av_channel_layout_default(&encoder->ch_layout, audio.channels);
+  encoder->time_base = AVRational{1, audio.sample_rate};
+  if (s.output->oformat->flags & AVFMT_GLOBALHEADER) encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  int error = avcodec_open2(encoder, codec, nullptr);
+  if (error < 0)
+    return Status::InvalidArgument("cannot open the audio encoder " + codec_name + " for " +
+                                   std::to_string(audio.channels) + " channel(s) at " +
+                                   std::to_string(audio.sample_rate) + " Hz: " + AvError(error));
+  SwrContext* converter = nullptr;
+  if (swr_alloc_set_opts2(&converter, &encoder->ch_layout, encoder->sample_fmt, audio.sample_rate,
+                          &encoder->ch_layout, AV_SAMPLE_FMT_FLT, audio.sample_rate, 0, nullptr) < 0)
+    return Status::ResourceLimit("out of memory opening '" + s.path + "'");
+  s.audio_converter.reset(converter);
+  if (swr_init(converter) < 0) return Status::Unsupported("cannot convert audio samples for " + codec_name);
+  s.audio_stream = avformat_new_stream(s.output.get(), nullptr);
+  if (!s.audio_stream) return Status::ResourceLimit("out of memory opening '" + s.path + "'");
+  error = avcodec_parameters_from_context(s.audio_stream->codecpar, encoder);
+  if (error < 0) return Status::InvalidArgument("cannot write '" + s.path + "': " + AvError(error));
+  s.audio_stream->time_base = encoder->time_base;
+  // Encoders with variable frame sizes (PCM) take any; 4096 keeps packets small.
+  s.audio_frame_size = encoder->frame_size > 0 ? encoder->frame_size : 4096;
+  const AVRational video_base{static_cast<int>(s.format.time_base_num), static_cast<int>(s.format.time_base_den)};
+  s.audio_pts = av_rescale_q(audio.start, video_base, encoder->time_base);
+  return Status::Ok();
+}
+
+Status VideoWriter::EncodeAudio(int frames) {
+  State& s = *state_;
+  AVCodecContext* encoder = s.audio_encoder.get();
+  AVFrame* frame = nullptr;
+  if (frames > 0) {
+    frame = s.audio_frame.get();
+    av_frame_unref(frame);
+    frame->nb_samples = frames;
+    frame->format = encoder->sample_fmt;
+    frame->sample_rate = encoder->sample_rate;
+    int error = av_channel_layout_copy(&frame->ch_layout, &encoder->ch_layout);
+    if (error >= 0) error = av_frame_get_buffer(frame, 0);
+    if (error < 0) return Status::ResourceLimit("out of memory writing '" + s.path + "'");
+    const uint8_t* input = reinterpret_cast<const uint8_t*>(s.audio_pending.data());
+    if (swr_convert(s.audio_converter.get(), frame->data, frames, &input, frames) != frames)
+      return Status::InvalidArgument("cannot convert the audio samples of '" + s.path + "'");
+    s.audio_pending.erase(s.audio_pending.begin(),
+                          s.audio_pending.begin() + static_cast<std::ptrdiff_t>(frames) * encoder->ch_layout.nb_channels);
+    frame->pts = s.audio_pts;
+    s.audio_pts += frames;
+  }
+  const int error = avcodec_send_frame(encoder, frame);
+  if (error < 0) return Status::InvalidArgument("cannot encode the audio of '" + s.path + "': " + AvError(error));
+  return Drain(encoder, s.output.get(), s.audio_stream, s.packet.get(), s.path);
+}
+
+Status VideoWriter::WriteAudio(const float* interleaved, int64_t frames) {
+  if (!state_ || !state_->audio_encoder) return Status::InvalidArgument("VideoWriter::WriteAudio without an audio track");
+  State& s = *state_;
+  const int channels = s.audio_encoder->ch_layout.nb_channels;
+  s.audio_pending.insert(s.audio_pending.end(), interleaved, interleaved + frames * channels);
+  while (s.audio_pending.size() >= static_cast<size_t>(s.audio_frame_size) * channels)
+    LCODEC_RETURN_IF_ERROR(EncodeAudio(s.audio_frame_size));
+  return Status::Ok();
+}
+
 Status VideoWriter::Finish() {
   if (!state_) return Status::InvalidArgument("VideoWriter::Finish before a successful Open");
   if (!state_->pattern.empty()) return Status::Ok();
+  if (state_->audio_encoder) {
+    const int channels = state_->audio_encoder->ch_layout.nb_channels;
+    if (!state_->audio_pending.empty())
+      LCODEC_RETURN_IF_ERROR(EncodeAudio(static_cast<int>(state_->audio_pending.size() / channels)));
+    LCODEC_RETURN_IF_ERROR(EncodeAudio(0));
+  }
   int error = avcodec_send_frame(state_->encoder.get(), nullptr);
   if (error < 0) return Status::InvalidArgument("cannot encode '" + state_->path + "': " + AvError(error));
   LCODEC_RETURN_IF_ERROR(

@@ -1,7 +1,9 @@
 // Video files through libavformat, libavcodec and libswscale, one frame at a
 // time so that a video is never held whole: any video FFmpeg reads comes in
 // as 8-bit RGB frames with their timestamps; frames go out to a video file
-// (lossless FFV1 in Matroska by default) or to numbered PNG files.
+// (lossless FFV1 in Matroska by default, with an audio track if given: FLAC
+// by default) or to numbered PNG files. The input's audio track is read by
+// apps/audio_io.h's AudioFileReader, which demuxes the same file on its own.
 #ifndef LCODEC_APPS_VIDEO_IO_H_
 #define LCODEC_APPS_VIDEO_IO_H_
 
@@ -34,6 +36,9 @@ class VideoReader {
   // Valid after Open: size, nominal frame rate and the stream's time base.
   const runtime::VideoFormat& format() const { return format_; }
   bool has_audio() const { return has_audio_; }
+  // When the audio track's first sample plays, in the video time base's
+  // ticks on the frames' clock (the file's start times).
+  int64_t audio_start() const { return audio_start_; }
   // The container's estimate, 0 when unknown: for progress only.
   int64_t estimated_frames() const { return estimated_frames_; }
   // The stream's duration in seconds, 0 when unknown: for progress only.
@@ -50,13 +55,22 @@ class VideoReader {
   std::string path_;
   runtime::VideoFormat format_;
   bool has_audio_ = false;
+  int64_t audio_start_ = 0;
   int64_t estimated_frames_ = 0;
   double duration_seconds_ = 0;
+};
+
+// An audio track to write along with the frames.
+struct AudioTrackFormat {
+  int sample_rate = 0, channels = 0;
+  int bit_depth = 16;  // 24 or 32 keep 24 bits where the codec can (FLAC), else 16
+  int64_t start = 0;  // when its first sample plays, in the video time base's ticks
 };
 
 struct VideoWriterOptions {
   // An FFmpeg encoder name (ffmpeg -encoders); ffv1 is lossless.
   std::string codec = "ffv1";
+  std::string audio_codec = "flac";  // the same, for the audio track
   int crf = -1;  // passed to encoders that take -crf (libx264, libx265, ...) when >= 0
   bool overwrite = false;
 };
@@ -75,16 +89,23 @@ class VideoWriter {
   // A video file whose container the extension picks (.mkv, .mp4, .avi,
   // .mov, ...), written atomically: it appears only when Finish succeeds. Or
   // numbered PNG frames when IsFramePattern(path), each written atomically.
-  Status Open(const std::string& path, const runtime::VideoFormat& format, const VideoWriterOptions& options);
+  // With `audio`, a video file gets an audio track (numbered frames cannot).
+  Status Open(const std::string& path, const runtime::VideoFormat& format, const VideoWriterOptions& options,
+              const AudioTrackFormat* audio = nullptr);
 
   // One 8-bit RGB frame of the format's size, timestamps increasing.
   Status Write(const Image& frame, int64_t pts);
+  // The audio track's next samples (interleaved floats in [-1, 1]), which
+  // continue where the previous ones ended.
+  Status WriteAudio(const float* interleaved, int64_t frames);
 
   // Flushes the encoder, writes the trailer and puts the file in place.
   Status Finish();
 
  private:
   struct State;  // libav contexts, or the frame pattern
+  Status OpenAudio(const std::string& codec_name, const AudioTrackFormat& audio);
+  Status EncodeAudio(int frames);  // the first `frames` pending ones; 0 flushes the encoder
   std::unique_ptr<State> state_;
 };
 

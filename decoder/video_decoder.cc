@@ -1,8 +1,21 @@
 #include "decoder/video_decoder.h"
 
+#include <cstdio>
+
 #include "bitstream/byte_io.h"
+#include "runtime/audio_layout.h"
 
 namespace lcodec::decoder {
+namespace {
+
+// The first 8 hex digits of a model's SHA-256, as error messages show it.
+std::string ShortId(const bitstream::ModelId& id) {
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", id[0], id[1], id[2], id[3]);
+  return hex;
+}
+
+}  // namespace
 
 Status VideoDecoder::Open(const std::string& path, const VideoDecodeOptions& options) {
   status_ = reader_.Open(path, options.limits);
@@ -42,7 +55,55 @@ Status VideoDecoder::Start(const VideoDecodeOptions& options) {
   image_options_ = ImageDecodeOptions();
   image_options_.threads = options.threads;
   image_options_.limits = options.limits;
+  audio_options_ = AudioDecodeOptions();
+  audio_options_.threads = options.threads;
+  audio_options_.limits = options.limits;
   frames_ = 0;
+  return ReadAudioInfo();
+}
+
+// AINF, if any, comes right after VINF; any other section is kept for Next.
+Status VideoDecoder::ReadAudioInfo() {
+  has_audio_ = decoding_audio_ = has_pending_ = false;
+  bool at_end = false;
+  LCODEC_RETURN_IF_ERROR(reader_.Next(&pending_, &at_end));
+  if (at_end) return Status::Corrupt("video stream has no frames");
+  if (pending_.tag != runtime::kAudioInfoTag) {
+    has_pending_ = true;
+    return Status::Ok();
+  }
+  LCODEC_RETURN_IF_ERROR(runtime::ParseAudioTrackInfo(pending_.body, audio_options_.limits, &audio_track_));
+  has_audio_ = true;
+  return Status::Ok();
+}
+
+Status VideoDecoder::StartAudio(runtime::AudioModel* model) {
+  if (!status_.ok()) return status_;
+  if (!has_audio_) return Status::InvalidArgument("the video has no audio track to decode");
+  if (frames_ > 0) return Status::InvalidArgument("VideoDecoder::StartAudio after the first frame");
+  const bitstream::StreamHeader& track = audio_track_.header;
+  if (track.model_id != model->id())
+    return Status::InvalidArgument("the audio track was made with audio model '" + track.model_name + "' (sha256 " +
+                                   ShortId(track.model_id) + "...), but the loaded audio model is '" +
+                                   model->name() + "' (sha256 " + ShortId(model->id()) +
+                                   "...); pass the one it was made with (--audio-model), or --no-audio");
+  status_ = audio_.Start(model, track, audio_options_);
+  if (status_.code() == Status::Code::kInvalidArgument || status_.code() == Status::Code::kUnsupported)
+    status_ = Status::Corrupt("video stream's audio track: " + status_.message());
+  decoding_audio_ = status_.ok();
+  return status_;
+}
+
+// Hands an AUDC section (or, with nullptr, the end of the stream) to the
+// audio decoder and appends what it gives to *audio.
+Status VideoDecoder::DecodeAudio(const bitstream::Section* section, Audio* audio) {
+  if (section && !has_audio_) return Status::Corrupt("video stream has an audio chunk but no 'AINF' section");
+  if (!decoding_audio_) return Status::Ok();
+  const Status status = section ? audio_.Add(*section, &ready_) : audio_.Finish(&ready_);
+  if (!section) decoding_audio_ = false;
+  if (status.code() == Status::Code::kCorrupt) return Status::Corrupt("audio track: " + status.message());
+  LCODEC_RETURN_IF_ERROR(status);
+  if (audio) audio->samples.insert(audio->samples.end(), ready_.samples.begin(), ready_.samples.end());
   return Status::Ok();
 }
 
@@ -73,25 +134,40 @@ Status VideoDecoder::DecodeFrame(const bitstream::Section& section, Image* frame
   return Status::Ok();
 }
 
-Status VideoDecoder::Next(Image* frame, int64_t* pts, bool* at_end) {
+Status VideoDecoder::Next(Image* frame, int64_t* pts, bool* at_end, Audio* audio) {
   *at_end = false;
+  if (audio) {
+    const bitstream::StreamHeader& track = audio_track_.header;
+    *audio = Audio{static_cast<int>(track.sample_rate), track.channels, track.bit_depth, {}};
+  }
   bitstream::Section section;
   while (status_.ok()) {
     bool end = false;
-    status_ = reader_.Next(&section, &end);
-    if (!status_.ok()) break;
+    if (has_pending_) {
+      section = std::move(pending_);
+      has_pending_ = false;
+    } else {
+      status_ = reader_.Next(&section, &end);
+      if (!status_.ok()) break;
+    }
     if (end) {
-      if (frames_ != reader_.header().frame_count)
+      if (frames_ != reader_.header().frame_count) {
         status_ = Status::Corrupt("video stream ends after " + std::to_string(frames_) + " of the " +
                                   std::to_string(reader_.header().frame_count) + " frames its header declares");
-      else *at_end = true;
+      } else {
+        status_ = DecodeAudio(nullptr, audio);
+        *at_end = status_.ok();
+      }
       break;
     }
     if (section.tag == runtime::kFrameTag) {
       status_ = DecodeFrame(section, frame, pts);
       break;
     }
+    if (section.tag == runtime::kAudioChunkTag) status_ = DecodeAudio(&section, audio);
     if (section.tag == runtime::kVideoInfoTag) status_ = Status::Corrupt("video stream has a second 'VINF' section");
+    if (section.tag == runtime::kAudioInfoTag)
+      status_ = Status::Corrupt("video stream has an 'AINF' section that does not follow 'VINF'");
     // Other tags belong to later versions (SPEC.md): skipped.
   }
   return status_;

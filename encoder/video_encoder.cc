@@ -1,5 +1,9 @@
 #include "encoder/video_encoder.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 #include "bitstream/byte_io.h"
 
 namespace lcodec::encoder {
@@ -24,34 +28,100 @@ Status VideoEncoder::Start(const runtime::VideoFormat& format, const VideoEncode
   header_.frame_rate_num = format.frame_rate_num;
   header_.frame_rate_den = format.frame_rate_den;
   header_.quality = static_cast<float>(options.quality);
-  bytes_ = 0;
+  bytes_ = audio_bytes_ = audio_frames_ = 0;
+  written_ = 0;
+  audio_started_ = options.audio.has_value();
+  if (audio_started_) {
+    const VideoAudioTrack& track = *options.audio;
+    if (!track.model) return Status::InvalidArgument("the audio track has no audio model");
+    audio_info_.start = track.start;
+    LCODEC_RETURN_IF_ERROR(audio_.Start(track.model, track.sample_rate, track.channels, track.bit_depth,
+                                        track.options, &audio_info_.header));
+  }
+  // HEAD is first written with frame_count 1, the smallest valid one (and
+  // AINF with the audio encoder's placeholder length); Finish rewrites them.
+  bitstream::StreamHeader first = header_;
+  first.frame_count = 1;
+  LCODEC_RETURN_IF_ERROR(WritePrefix(writer_, first, &staging_));
+  LCODEC_RETURN_IF_ERROR(Flush());
+  prefix_bytes_ = written_;
   return Status::Ok();
 }
 
-// HEAD is written with frame_count 1, the smallest valid one; Finish patches it.
 Status VideoEncoder::Open(const std::string& path, bool overwrite, const runtime::VideoFormat& format,
                           const VideoEncodeOptions& options) {
-  LCODEC_RETURN_IF_ERROR(Start(format, options));
-  bitstream::StreamHeader first = header_;
-  first.frame_count = 1;
-  LCODEC_RETURN_IF_ERROR(writer_.Open(path, first, overwrite));
-  return WriteInfo();
+  LCODEC_RETURN_IF_ERROR(file_.Create(path, overwrite));
+  path_ = path;
+  memory_ = nullptr;
+  return Start(format, options);
 }
 
 Status VideoEncoder::OpenMemory(std::vector<uint8_t>* out, const runtime::VideoFormat& format,
                                 const VideoEncodeOptions& options) {
-  LCODEC_RETURN_IF_ERROR(Start(format, options));
-  bitstream::StreamHeader first = header_;
-  first.frame_count = 1;
-  LCODEC_RETURN_IF_ERROR(writer_.OpenMemory(out, first));
-  return WriteInfo();
+  path_.clear();
+  memory_ = out;
+  memory_start_ = out->size();
+  return Start(format, options);
 }
 
-Status VideoEncoder::WriteInfo() {
-  body_.clear();
-  bitstream::ByteWriter writer(&body_);
-  runtime::VisitVideoInfo(writer, &format_);
-  return writer_.Add(runtime::kVideoInfoTag, body_.data(), body_.size());
+// Opens `writer` on *out with `header`, then VINF and, with audio, AINF:
+// the same code writes these sections first and rewrites them at the end.
+Status VideoEncoder::WritePrefix(bitstream::ContainerWriter& writer, const bitstream::StreamHeader& header,
+                                 std::vector<uint8_t>* out) {
+  LCODEC_RETURN_IF_ERROR(writer.OpenMemory(out, header));
+  std::vector<uint8_t> body;
+  bitstream::ByteWriter info(&body);
+  runtime::VisitVideoInfo(info, &format_);
+  LCODEC_RETURN_IF_ERROR(writer.Add(runtime::kVideoInfoTag, body.data(), body.size()));
+  if (!audio_started_) return Status::Ok();
+  LCODEC_RETURN_IF_ERROR(runtime::WriteAudioTrackInfo(audio_info_, &body));
+  return writer.Add(runtime::kAudioInfoTag, body.data(), body.size());
+}
+
+// Moves what the writer has produced to the output.
+Status VideoEncoder::Flush() {
+  if (memory_) {
+    memory_->insert(memory_->end(), staging_.begin(), staging_.end());
+  } else if (!staging_.empty() && std::fwrite(staging_.data(), 1, staging_.size(), file_.file()) != staging_.size()) {
+    return Status::IOError("cannot write '" + path_ + "': " + std::strerror(errno));
+  }
+  written_ += staging_.size();
+  staging_.clear();
+  return Status::Ok();
+}
+
+// The sections before the first frame again, now with the final frame count
+// and audio length; they encode to the same size (same model names).
+Status VideoEncoder::RewritePrefix() {
+  bitstream::ContainerWriter writer;
+  std::vector<uint8_t> prefix;
+  LCODEC_RETURN_IF_ERROR(WritePrefix(writer, header_, &prefix));
+  if (prefix.size() != prefix_bytes_)
+    return Status::InvalidArgument("the video stream's first sections changed size when rewritten");
+  if (memory_) {
+    std::copy(prefix.begin(), prefix.end(), memory_->begin() + static_cast<std::ptrdiff_t>(memory_start_));
+    return Status::Ok();
+  }
+  std::FILE* file = file_.file();
+  if (std::fseek(file, 0, SEEK_SET) != 0 || std::fwrite(prefix.data(), 1, prefix.size(), file) != prefix.size())
+    return Status::IOError("cannot write '" + path_ + "': " + std::strerror(errno));
+  return Status::Ok();
+}
+
+Status VideoEncoder::AddSections(const std::vector<bitstream::Section>& sections) {
+  for (const bitstream::Section& section : sections) {
+    LCODEC_RETURN_IF_ERROR(writer_.Add(section.tag, section.body.data(), section.body.size()));
+    audio_bytes_ += section.body.size();
+  }
+  return Flush();
+}
+
+Status VideoEncoder::AddAudio(const float* interleaved, int64_t frames) {
+  if (!audio_started_) return Status::InvalidArgument("VideoEncoder::AddAudio without an audio track");
+  audio_sections_.clear();
+  LCODEC_RETURN_IF_ERROR(audio_.Write(interleaved, frames, &audio_sections_));
+  audio_frames_ += static_cast<uint64_t>(frames);
+  return AddSections(audio_sections_);
 }
 
 Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats* stats) {
@@ -82,15 +152,25 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
   writer.Bytes(payload.hyper_latent.data(), payload.hyper_latent.size());
   writer.Bytes(payload.latent.data(), payload.latent.size());
   LCODEC_RETURN_IF_ERROR(writer_.Add(runtime::kFrameTag, body_.data(), body_.size()));
+  LCODEC_RETURN_IF_ERROR(Flush());
   ++header_.frame_count;
   last_pts_ = pts;
   bytes_ += body_.size();
   return Status::Ok();
 }
 
-Status VideoEncoder::Finish() {
+Status VideoEncoder::Finish(AudioEncodeStats* audio_stats) {
   if (header_.frame_count == 0) return Status::InvalidArgument("the video has no frames");
-  return writer_.Finish(&header_);
+  if (audio_started_) {
+    if (audio_frames_ == 0) return Status::InvalidArgument("the video's audio track has no samples");
+    audio_sections_.clear();
+    LCODEC_RETURN_IF_ERROR(audio_.Finish(&audio_sections_, &audio_info_.header, audio_stats));
+    LCODEC_RETURN_IF_ERROR(AddSections(audio_sections_));
+  }
+  LCODEC_RETURN_IF_ERROR(writer_.Finish());
+  LCODEC_RETURN_IF_ERROR(Flush());
+  LCODEC_RETURN_IF_ERROR(RewritePrefix());
+  return memory_ ? Status::Ok() : file_.Commit();
 }
 
 }  // namespace lcodec::encoder

@@ -2,11 +2,13 @@
 # lcodec on video files, against the real ffmpeg: clips made from lavfi test
 # sources go through encode and decode; frame count, sizes, timestamps and
 # frame rate must survive, each decoded frame must be the image codec's round
-# trip of the same input frame, any thread count must give the same frames,
-# and each mistake must give one clear line.
-# usage: video_cli_test.sh LCODEC_BINARY MODEL
+# trip of the same input frame, the audio track must be the audio codec's
+# round trip of the same samples with its rate, channels, length and start
+# time, any thread count must give the same frames, and each mistake must
+# give one clear line.
+# usage: video_cli_test.sh LCODEC_BINARY MODEL AUDIO_MODEL OTHER_AUDIO_MODEL
 set -u
-lcodec=$1 model=$2
+lcodec=$1 model=$2 audio_model=$3 other_audio_model=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/expect.sh"
@@ -53,9 +55,53 @@ done
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t2"
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t4"
 
-# An audio track is reported, not silently lost.
-ff -f lavfi -i testsrc=size=32x32:rate=5 -f lavfi -i sine=duration=0.6 -frames:v 3 -c:v ffv1 -c:a flac "$work/av.mkv"
-expect 0 "audio track dropped" "$lcodec" encode -i "$work/av.mkv" -o "$work/av.lc" -m "$model"
+# The audio track: a stereo 44.1 kHz tone that starts 0.3 s after the first
+# frame and outlasts the frames, through encode and decode into .mkv (FLAC).
+a="$work/av"
+mkdir -p "$a/frames"
+audio_of() { ffprobe -v error -select_streams a:0 -show_entries stream=codec_type,sample_rate,channels,start_time -of csv=p=0 "$1"; }
+samples_of() { ff -i "$1" -map 0:a -f s16le - | wc -c; }
+ff -f lavfi -i testsrc=size=32x32:rate=5 -itsoffset 0.3 -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=6" \
+  -frames:v 25 -ac 2 -c:v ffv1 -pix_fmt bgr0 -c:a flac -t 5.5 "$a/in.mkv"
+expect 0 "audio: 44100 Hz, 2 channel(s)" "$lcodec" encode -i "$a/in.mkv" -o "$a/v.lc" -m "$model" \
+  --audio-model "$audio_model" --audio-quality 5
+expect 0 "audio track decoded" "$lcodec" decode -i "$a/v.lc" -o "$a/out.mkv" -m "$model" --audio-model "$audio_model"
+check "audio: frame count, sizes and timestamps survive" diff <(frames_of "$a/in.mkv") <(frames_of "$a/out.mkv")
+check "audio: rate, channels and start time survive ($(audio_of "$a/in.mkv"))" \
+  [ "$(audio_of "$a/in.mkv")" = "$(audio_of "$a/out.mkv")" ]
+check "audio: the length survives ($(samples_of "$a/in.mkv") bytes)" [ "$(samples_of "$a/in.mkv")" = "$(samples_of "$a/out.mkv")" ]
+# The same samples through the audio codec alone.
+ff -i "$a/in.mkv" -map 0:a -c:a pcm_s16le "$a/ref.wav"
+"$lcodec" encode -i "$a/ref.wav" -o "$a/ref.lc" -m "$audio_model" -q 5 > /dev/null &&
+  "$lcodec" decode -i "$a/ref.lc" -o "$a/ref-out.wav" -m "$audio_model" > /dev/null
+# Equal but for the 16-bit rounding of the two writers (FFmpeg rounds ties
+# to even, lcodec's WAV writer away from zero: 1 LSB on ~0.01 % of the
+# samples), so compare's SNR is at its 100 dB cap; a misplaced or different
+# chunk would give less than 40 dB.
+ff -i "$a/out.mkv" -map 0:a -c:a pcm_s16le "$a/out-audio.wav"
+expect 0 '"snr": 100.0000' "$lcodec" compare -a "$a/ref-out.wav" -b "$a/out-audio.wav" --json
+expect 0 "from 0.300000 s" "$lcodec" info -i "$a/v.lc"
+expect 0 "\"start_seconds\": 0.300000" "$lcodec" info -i "$a/v.lc" --json
+expect 0 "numbered frames carry no sound" "$lcodec" decode -i "$a/v.lc" -o "$a/frames/%03d.png" -m "$model" \
+  --audio-model "$audio_model"
+expect 0 "audio track skipped (--no-audio)" "$lcodec" decode -i "$a/v.lc" -o "$a/mute.mkv" -m "$model" --no-audio
+check "--no-audio on decode: no audio stream" [ -z "$(audio_of "$a/mute.mkv")" ]
+expect 0 "audio track dropped (--no-audio)" "$lcodec" encode -i "$a/in.mkv" -o "$a/mute.lc" -m "$model" --no-audio
+expect 0 "audio:     none" "$lcodec" info -i "$a/mute.lc"
+if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libopus; then
+  expect 1 "cannot code 44100 Hz audio" "$lcodec" decode -i "$a/v.lc" -o "$a/c.mkv" -m "$model" \
+    --audio-model "$audio_model" --audio-codec libopus
+fi
+expect 1 "no audio encoder named 'nosuch'" "$lcodec" decode -i "$a/v.lc" -o "$a/c.mkv" -m "$model" \
+  --audio-model "$audio_model" --audio-codec nosuch
+expect 1 "pass the one it was made with (--audio-model)" "$lcodec" decode -i "$a/v.lc" -o "$a/c.mkv" -m "$model" \
+  --audio-model "$other_audio_model"
+expect 1 "--audio-quality must lie" "$lcodec" encode -i "$a/in.mkv" -o "$a/c.lc" -m "$model" \
+  --audio-model "$audio_model" --audio-quality 99
+size=$(stat -c %s "$a/v.lc")
+head -c $((size - 40)) "$a/v.lc" > "$a/cut.lc"
+expect 1 "truncated" "$lcodec" decode -i "$a/cut.lc" -o "$a/c.mkv" -m "$model" --audio-model "$audio_model"
+check "audio failures leave no output" bash -c "[ ! -e '$a/c.mkv' ] && [ ! -e '$a/c.lc' ]"
 
 # Mistakes: one clear line and exit 1, and no output left behind.
 v="$work/even/v.lc"

@@ -1,22 +1,29 @@
-// The video codec end to end on the tiny exported model: every decoded frame
-// must be exactly what the image codec gives for the same frame, timestamps
-// and format must survive, any thread count must give the same frames, and
-// damaged or crafted streams must fail with a clear Status.
+// The video codec end to end on the tiny exported models: every decoded frame
+// must be exactly what the image codec gives for the same frame, the audio
+// track exactly what the audio codec gives for the same samples, timestamps,
+// start times and formats must survive, any thread count must give the same
+// output, and damaged or crafted streams must fail with a clear Status.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <random>
 #include <string>
 
+#include "decoder/audio_decoder.h"
 #include "decoder/image_decoder.h"
 #include "decoder/video_decoder.h"
+#include "encoder/audio_encoder.h"
 #include "encoder/image_encoder.h"
 #include "encoder/video_encoder.h"
+#include "runtime/audio_layout.h"
 
 namespace lcodec {
 namespace {
 
 const std::string kModel = std::string(LCODEC_TEST_MODELS) + "/tiny.lcm";
+const std::string kAudioModel = std::string(LCODEC_TEST_MODELS) + "/audio-tiny.lcm";
+const std::string kOtherAudioModel = std::string(LCODEC_TEST_MODELS) + "/audio-tiny-other.lcm";
 
 // A moving gradient with noise: frames that differ, like a real clip.
 Image Frame(int width, int height, int index) {
@@ -42,9 +49,21 @@ runtime::VideoFormat Format(int width, int height) {
   return format;
 }
 
+// Two tones and noise: a soundtrack whose chunks differ.
+Audio Sound(int rate, int channels, int64_t frames) {
+  Audio audio{rate, channels, 16, {}};
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> noise(-0.05f, 0.05f);
+  for (int64_t i = 0; i < frames; ++i)
+    for (int c = 0; c < channels; ++c)
+      audio.samples.push_back(static_cast<float>(0.4 * std::sin(2 * M_PI * (300 + 200 * c) * i / rate)) + noise(rng));
+  return audio;
+}
+
 struct Decoded {
   std::vector<Image> frames;
   std::vector<int64_t> pts;
+  Audio audio;
 };
 
 class VideoCodecTest : public ::testing::Test {
@@ -72,23 +91,81 @@ class VideoCodecTest : public ::testing::Test {
     return stream;
   }
 
+  // With `audio_model`, the audio track is decoded into out->audio.
   Status Decode(const std::vector<uint8_t>& stream, Decoded* out, int threads = 1,
-                bitstream::ParseLimits limits = {}) {
+                bitstream::ParseLimits limits = {}, runtime::AudioModel* audio_model = nullptr) {
     decoder::VideoDecoder decoder(model_);
     decoder::VideoDecodeOptions options;
     options.threads = threads;
     options.limits = limits;
     LCODEC_RETURN_IF_ERROR(decoder.OpenMemory(stream.data(), stream.size(), options));
     format_ = decoder.format();
+    track_ = decoder.audio_track();
+    if (audio_model) LCODEC_RETURN_IF_ERROR(decoder.StartAudio(audio_model));
     for (;;) {
       Image frame;
+      Audio audio;
       int64_t pts = 0;
       bool at_end = false;
-      LCODEC_RETURN_IF_ERROR(decoder.Next(&frame, &pts, &at_end));
+      LCODEC_RETURN_IF_ERROR(decoder.Next(&frame, &pts, &at_end, &audio));
+      out->audio.sample_rate = audio.sample_rate;
+      out->audio.channels = audio.channels;
+      out->audio.samples.insert(out->audio.samples.end(), audio.samples.begin(), audio.samples.end());
       if (at_end) return Status::Ok();
       out->frames.push_back(std::move(frame));
       out->pts.push_back(pts);
     }
+  }
+
+  // 10 frames at 10 fps (time base 1/1000, first frame at 0.2 s) with a
+  // 44.1 kHz stereo track starting at `start` ticks, each frame preceded by
+  // the samples that play before it, as lcodec encode interleaves them.
+  std::vector<uint8_t> EncodeWithAudio(const std::vector<Image>& frames, const Audio& sound, int64_t start,
+                                       runtime::AudioModel* audio_model) {
+    runtime::VideoFormat format = Format(frames[0].width, frames[0].height);
+    format.frame_rate_num = 10;
+    format.frame_rate_den = 1;
+    format.time_base_den = 1000;
+    encoder::VideoEncodeOptions options;
+    options.audio = AudioTrack(sound, start, audio_model);
+    encoder::VideoEncoder encoder(model_);
+    std::vector<uint8_t> stream;
+    EXPECT_TRUE(encoder.OpenMemory(&stream, format, options).ok());
+    int64_t sent = 0;
+    for (size_t i = 0; i < frames.size(); ++i) {
+      const int64_t pts = 200 + 100 * static_cast<int64_t>(i);
+      const int64_t until = std::clamp<int64_t>((pts - start) * sound.sample_rate / 1000, sent, sound.frames());
+      EXPECT_TRUE(encoder.AddAudio(sound.samples.data() + sent * sound.channels, until - sent).ok());
+      sent = until;
+      EXPECT_TRUE(encoder.AddFrame(frames[i], pts).ok());
+    }
+    EXPECT_TRUE(encoder.AddAudio(sound.samples.data() + sent * sound.channels, sound.frames() - sent).ok());
+    const Status status = encoder.Finish();
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(encoder.audio_frames(), static_cast<uint64_t>(sound.frames()));
+    return stream;
+  }
+
+  // Short chunks, so that a few seconds of sound make several AUDC sections.
+  static encoder::VideoAudioTrack AudioTrack(const Audio& sound, int64_t start, runtime::AudioModel* audio_model) {
+    encoder::VideoAudioTrack track;
+    track.model = audio_model;
+    track.sample_rate = sound.sample_rate;
+    track.channels = sound.channels;
+    track.bit_depth = sound.bit_depth;
+    track.start = start;
+    track.options.quality = 5;
+    track.options.chunk_seconds = 0.5;
+    return track;
+  }
+
+  // What `lcodec encode` + `lcodec decode` of the sound as an audio file give.
+  Audio AudioRoundTrip(const Audio& sound, runtime::AudioModel& audio_model) {
+    std::vector<uint8_t> stream;
+    EXPECT_TRUE(encoder::EncodeAudio(audio_model, sound, AudioTrack(sound, 0, &audio_model).options, &stream).ok());
+    Audio decoded;
+    EXPECT_TRUE(decoder::DecodeAudio(audio_model, stream.data(), stream.size(), {}, &decoded).ok());
+    return decoded;
   }
 
   // What `lcodec encode` + `lcodec decode` of the frame as an image give.
@@ -116,6 +193,21 @@ class VideoCodecTest : public ::testing::Test {
 
   runtime::ImageModel model_;
   runtime::VideoFormat format_;
+  runtime::AudioTrackInfo track_;
+};
+
+class VideoAudioTest : public VideoCodecTest {
+ protected:
+  void SetUp() override {
+    VideoCodecTest::SetUp();
+    Status status = runtime::AudioModel::Load(kAudioModel, &audio_model_);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    frames_.clear();
+    for (int i = 0; i < 10; ++i) frames_.push_back(Frame(16, 16, i));
+  }
+
+  runtime::AudioModel audio_model_;
+  std::vector<Image> frames_;
 };
 
 TEST_F(VideoCodecTest, EachFrameIsTheImageCodecsFrameAndTimingSurvives) {
@@ -213,6 +305,155 @@ TEST_F(VideoCodecTest, ImageStreamsAndOtherModalitiesAreRefused) {
   ASSERT_TRUE(encoder::EncodeImage(model_, Frame(16, 16, 0), {}, &image_stream).ok());
   Decoded decoded;
   EXPECT_NE(Decode(image_stream, &decoded).message().find("not a video stream"), std::string::npos);
+}
+
+TEST_F(VideoAudioTest, TheTrackIsTheAudioCodecsRoundTripWithItsStartAndLength) {
+  const Audio sound = Sound(44100, 2, 44100 * 3 / 2);
+  // The sound starts 50 ms before the first frame (or 150 ms after it) and
+  // outlasts the frames; its chunks come out between them.
+  for (const int64_t start : {int64_t{150}, int64_t{350}}) {
+    const std::vector<uint8_t> stream = EncodeWithAudio(frames_, sound, start, &audio_model_);
+    Decoded with, without;
+    Status status = Decode(stream, &with, 1, {}, &audio_model_);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(track_.start, start);
+    EXPECT_EQ(track_.header.sample_rate, 44100u);
+    EXPECT_EQ(track_.header.channels, 2u);
+    EXPECT_EQ(track_.header.frame_count, static_cast<uint64_t>(sound.frames()));
+    const Audio expected = AudioRoundTrip(sound, audio_model_);
+    EXPECT_EQ(with.audio.sample_rate, 44100);
+    EXPECT_EQ(with.audio.channels, 2);
+    EXPECT_EQ(with.audio.frames(), sound.frames());
+    EXPECT_TRUE(with.audio.samples == expected.samples) << "start " << start;
+    // The frames are those of the same video without sound.
+    ASSERT_TRUE(Decode(stream, &without).ok());  // no StartAudio: the track is skipped
+    EXPECT_TRUE(without.audio.samples.empty());
+    Decoded silent;
+    status = Decode(Encode(frames_, with.pts, format_), &silent);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    ASSERT_EQ(with.frames.size(), frames_.size());
+    EXPECT_EQ(with.pts, silent.pts);
+    for (size_t i = 0; i < frames_.size(); ++i)
+      EXPECT_TRUE(with.frames[i].samples == silent.frames[i].samples && without.frames[i].samples == silent.frames[i].samples)
+          << "frame " << i;
+  }
+}
+
+TEST_F(VideoAudioTest, AudioChunksAreInterleavedWithTheFrames) {
+  const std::vector<uint8_t> stream = EncodeWithAudio(frames_, Sound(44100, 1, 44100), 200, &audio_model_);
+  bitstream::StreamHeader header;
+  std::vector<bitstream::Section> sections;
+  ASSERT_TRUE(bitstream::ParseContainer(stream.data(), stream.size(), {}, &header, &sections).ok());
+  ASSERT_GE(sections.size(), 3u);
+  EXPECT_EQ(sections[1].tag, runtime::kAudioInfoTag);
+  // Some audio chunk comes before the last frame, not all after it.
+  size_t first_audio = 0, last_frame = 0;
+  for (size_t i = 0; i < sections.size(); ++i) {
+    if (sections[i].tag == runtime::kAudioChunkTag && !first_audio) first_audio = i;
+    if (sections[i].tag == runtime::kFrameTag) last_frame = i;
+  }
+  EXPECT_GT(first_audio, 2u);
+  EXPECT_LT(first_audio, last_frame);
+}
+
+TEST_F(VideoAudioTest, DecodingDoesNotDependOnThreadCounts) {
+  const std::vector<uint8_t> stream = EncodeWithAudio(frames_, Sound(48000, 2, 48000), 200, &audio_model_);
+  Decoded one, three;
+  ASSERT_TRUE(Decode(stream, &one, 1, {}, &audio_model_).ok());
+  torch::set_num_threads(3);
+  ASSERT_TRUE(Decode(stream, &three, 3, {}, &audio_model_).ok());
+  torch::set_num_threads(1);
+  EXPECT_TRUE(one.audio.samples == three.audio.samples);
+  ASSERT_EQ(one.frames.size(), three.frames.size());
+  for (size_t i = 0; i < one.frames.size(); ++i) EXPECT_TRUE(one.frames[i].samples == three.frames[i].samples);
+}
+
+TEST_F(VideoAudioTest, AnotherAudioModelIsRefusedNamingBoth) {
+  const std::vector<uint8_t> stream = EncodeWithAudio(frames_, Sound(16000, 1, 8000), 200, &audio_model_);
+  runtime::AudioModel other;
+  ASSERT_TRUE(runtime::AudioModel::Load(kOtherAudioModel, &other).ok());
+  Decoded decoded;
+  const Status status = Decode(stream, &decoded, 1, {}, &other);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("'" + audio_model_.name() + "'"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("'" + other.name() + "'"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("--audio-model"), std::string::npos) << status.message();
+}
+
+TEST_F(VideoAudioTest, EncoderRefusesWhatItCannotCode) {
+  std::vector<uint8_t> stream;
+  encoder::VideoEncodeOptions options;
+  options.audio = AudioTrack(Sound(44100, 1, 10), 0, &audio_model_);
+  options.audio->channels = 65;
+  EXPECT_FALSE(encoder::VideoEncoder(model_).OpenMemory(&stream, Format(16, 16), options).ok());
+  options.audio = AudioTrack(Sound(44100, 1, 10), 0, &audio_model_);
+  encoder::VideoEncoder silent(model_);
+  ASSERT_TRUE(silent.OpenMemory(&stream, Format(16, 16), options).ok());
+  ASSERT_TRUE(silent.AddFrame(Frame(16, 16, 0), 0).ok());
+  const Status status = silent.Finish();
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("audio track has no samples"), std::string::npos) << status.message();
+  encoder::VideoEncoder no_track(model_);
+  ASSERT_TRUE(no_track.OpenMemory(&stream, Format(16, 16), {}).ok());
+  EXPECT_EQ(no_track.AddAudio(nullptr, 0).code(), Status::Code::kInvalidArgument);
+}
+
+TEST_F(VideoAudioTest, TruncationsAndMisplacedSectionsAreErrors) {
+  // Two frames and 0.6 s of sound: two audio chunks after the frames.
+  const std::vector<Image> two(frames_.begin(), frames_.begin() + 2);
+  const std::vector<uint8_t> stream = EncodeWithAudio(two, Sound(44100, 1, 26460), 200, &audio_model_);
+  // Every cut in the last 16 bytes, every 257th before: each decode costs
+  // a second on a loaded machine, and EveryTruncationIsAnError covers the frames.
+  for (size_t size = 0; size < stream.size(); size += size + 16 < stream.size() ? 257 : 1) {
+    Decoded decoded;
+    const std::vector<uint8_t> cut(stream.begin(), stream.begin() + size);
+    EXPECT_FALSE(Decode(cut, &decoded, 1, {}, &audio_model_).ok()) << "length " << size;
+  }
+  bitstream::StreamHeader header;
+  std::vector<bitstream::Section> sections;
+  ASSERT_TRUE(bitstream::ParseContainer(stream.data(), stream.size(), {}, &header, &sections).ok());
+  // Without AINF there is no track to start: those streams decode frames only.
+  auto decode = [&](const std::vector<bitstream::Section>& edited, bool with_audio = true) {
+    std::vector<uint8_t> out;
+    EXPECT_TRUE(bitstream::SerializeContainer(header, edited, &out).ok());
+    Decoded decoded;
+    return Decode(out, &decoded, 1, {}, with_audio ? &audio_model_ : nullptr);
+  };
+  // A missing audio chunk: the track ends short.
+  std::vector<bitstream::Section> edited = sections;
+  for (size_t i = edited.size(); i-- > 0;)
+    if (edited[i].tag == runtime::kAudioChunkTag) {
+      edited.erase(edited.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  Status status = decode(edited);
+  EXPECT_EQ(status.code(), Status::Code::kCorrupt);
+  EXPECT_NE(status.message().find("audio track: "), std::string::npos) << status.message();
+  // Audio chunks without AINF, and AINF after a frame.
+  edited = sections;
+  const bitstream::Section info = edited[1];
+  edited.erase(edited.begin() + 1);
+  status = decode(edited, false);
+  EXPECT_EQ(status.code(), Status::Code::kCorrupt);
+  EXPECT_NE(status.message().find("no 'AINF'"), std::string::npos) << status.message();
+  edited.insert(edited.begin() + 2, info);
+  status = decode(edited, false);
+  EXPECT_EQ(status.code(), Status::Code::kCorrupt);
+  EXPECT_NE(status.message().find("does not follow 'VINF'"), std::string::npos) << status.message();
+  // An AINF that holds no audio header.
+  edited = sections;
+  edited[1].body.resize(20);
+  EXPECT_EQ(decode(edited).code(), Status::Code::kCorrupt);
+}
+
+TEST_F(VideoAudioTest, AHugeTrackIsRefusedBeforeAllocating) {
+  const std::vector<uint8_t> stream = EncodeWithAudio(frames_, Sound(44100, 2, 4410), 200, &audio_model_);
+  bitstream::ParseLimits limits;
+  limits.max_audio_samples = 4410;  // 2 channels of 4410 exceed it
+  Decoded decoded;
+  const Status status = Decode(stream, &decoded, 1, limits, &audio_model_);
+  EXPECT_EQ(status.code(), Status::Code::kResourceLimit);
+  EXPECT_NE(status.message().find("--max-audio-samples"), std::string::npos) << status.message();
 }
 
 }  // namespace
