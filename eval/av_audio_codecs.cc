@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <functional>
-#include <mutex>
 #include <utility>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
-#include <libavutil/log.h>
 #include <libavutil/samplefmt.h>
 }
 
@@ -28,8 +25,8 @@ struct Spec {
   const char* decoder;  // libavcodec decoder name
   int max_channels;
   bool decoder_drops_delay;  // the decoder itself skips the encoder's initial padding
-  std::vector<std::pair<const char*, const char*>> options;  // fixed encoder options
-  std::vector<double> sweep;                                 // kbps, low to high
+  AvOptions options;          // fixed encoder options
+  std::vector<double> sweep;  // kbps, low to high
   std::function<int(int clip_rate, double kbps)> coding_rate;
   const char* rate_rule;  // coding_rate in words, for Config()
 };
@@ -78,7 +75,8 @@ void FillFrame(const float* interleaved, int frames, int channels, AVFrame* fram
       const double clipped = std::clamp(static_cast<double>(v), -1.0, 1.0);
       if (packed == AV_SAMPLE_FMT_FLT) reinterpret_cast<float*>(frame->extended_data[plane])[index] = v;
       else if (packed == AV_SAMPLE_FMT_S16)
-        reinterpret_cast<int16_t*>(frame->extended_data[plane])[index] = static_cast<int16_t>(std::lround(std::min(clipped * 32768, 32767.0)));
+        reinterpret_cast<int16_t*>(frame->extended_data[plane])[index] =
+            static_cast<int16_t>(std::lround(std::min(clipped * 32768, 32767.0)));
       else
         reinterpret_cast<int32_t*>(frame->extended_data[plane])[index] =
             static_cast<int32_t>(std::llround(std::min(clipped * 2147483648.0, 2147483647.0)));
@@ -92,11 +90,13 @@ void AppendFrame(const AVFrame& frame, int channels, std::vector<float>* out) {
   for (int i = 0; i < frame.nb_samples; ++i)
     for (int c = 0; c < channels; ++c) {
       const int plane = planar ? c : 0, index = planar ? i : i * channels + c;
-      if (packed == AV_SAMPLE_FMT_FLT) out->push_back(reinterpret_cast<const float*>(frame.extended_data[plane])[index]);
+      if (packed == AV_SAMPLE_FMT_FLT)
+        out->push_back(reinterpret_cast<const float*>(frame.extended_data[plane])[index]);
       else if (packed == AV_SAMPLE_FMT_S16)
         out->push_back(reinterpret_cast<const int16_t*>(frame.extended_data[plane])[index] / 32768.0f);
       else
-        out->push_back(static_cast<float>(reinterpret_cast<const int32_t*>(frame.extended_data[plane])[index] / 2147483648.0));
+        out->push_back(
+            static_cast<float>(reinterpret_cast<const int32_t*>(frame.extended_data[plane])[index] / 2147483648.0));
     }
 }
 
@@ -112,22 +112,15 @@ class AvAudioCodec : public AudioCodec {
   std::vector<double> Settings() const override { return sweep_; }
 
   std::string Config() const override {
-    std::string config = std::string(spec_.encoder) + " (" LIBAVCODEC_IDENT ") -> " + decoder_->name +
-                         ", coded at " + spec_.rate_rule;
-    for (const auto& [key, value] : spec_.options) config += std::string(", ") + key + "=" + value;
-    config += ", setting: kbps, sweep:";
-    for (const double s : sweep_) {
-      char text[32];
-      std::snprintf(text, sizeof text, " %g", s);
-      config += text;
-    }
-    return config;
+    return DescribeConfig(*encoder_, *decoder_, std::string("coded at ") + spec_.rate_rule, spec_.options, "kbps",
+                          sweep_);
   }
 
   Status RoundTrip(const Audio& clip, double kbps, AudioRoundTripResult* out) override {
     if (clip.channels > spec_.max_channels)
       return Status::Unsupported(std::string(spec_.name) + " is evaluated on up to " +
-                                 std::to_string(spec_.max_channels) + " channels, not " + std::to_string(clip.channels));
+                                 std::to_string(spec_.max_channels) + " channels, not " +
+                                 std::to_string(clip.channels));
     Audio coded_input;
     LCODEC_RETURN_IF_ERROR(ResampleAudio(clip, spec_.coding_rate(clip.sample_rate, kbps), &coded_input));
 
@@ -153,9 +146,7 @@ class AvAudioCodec : public AudioCodec {
   }
 
  private:
-  Status Fail(const char* what, int code) const {
-    return Status::InvalidArgument(std::string(spec_.name) + ": " + what + ": " + AvError(code));
-  }
+  Status Fail(const char* what, int code) const { return AvFailure(spec_.name, what, code); }
 
   AVSampleFormat EncoderFormat() const {
     for (const AVSampleFormat* f = encoder_->sample_fmts; f && *f != AV_SAMPLE_FMT_NONE; ++f)
@@ -164,22 +155,17 @@ class AvAudioCodec : public AudioCodec {
   }
 
   Status Encode(const Audio& input, double kbps, ContextPtr* context, std::vector<PacketPtr>* packets) {
-    context->reset(avcodec_alloc_context3(encoder_));
+    LCODEC_RETURN_IF_ERROR(NewCodecContext(encoder_, context));
     AVCodecContext* c = context->get();
-    if (!c) return Status::ResourceLimit("out of memory for an encoder");
     c->sample_rate = input.sample_rate;
     av_channel_layout_default(&c->ch_layout, input.channels);
     c->sample_fmt = EncoderFormat();
-    if (c->sample_fmt == AV_SAMPLE_FMT_NONE) return Status::Unsupported(std::string(spec_.name) + ": no usable sample format");
+    if (c->sample_fmt == AV_SAMPLE_FMT_NONE)
+      return Status::Unsupported(std::string(spec_.name) + ": no usable sample format");
     c->bit_rate = static_cast<int64_t>(kbps * 1000);
     c->time_base = AVRational{1, input.sample_rate};
-    c->thread_count = 1;  // the runner parallelises over clips instead
-    c->flags |= AV_CODEC_FLAG_BITEXACT;
-    AVDictionary* options = nullptr;
-    for (const auto& [key, value] : spec_.options) av_dict_set(&options, key, value, 0);
-    int rc = avcodec_open2(c, encoder_, &options);
-    av_dict_free(&options);
-    if (rc < 0) return Fail("cannot open the encoder", rc);
+    AVDictionary* options = OptionDictionary(spec_.options);
+    LCODEC_RETURN_IF_ERROR(OpenCodec(spec_.name, c, &options));
 
     // Fixed-size frames, the last padded with silence unless the encoder
     // takes a short one.
@@ -189,15 +175,7 @@ class AvAudioCodec : public AudioCodec {
     const int64_t frames = input.frames();
     FramePtr frame(av_frame_alloc());
     if (!frame) return Status::ResourceLimit("out of memory for frames");
-    auto drain = [&]() -> Status {
-      for (;;) {
-        PacketPtr packet(av_packet_alloc());
-        const int r = avcodec_receive_packet(c, packet.get());
-        if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return Status::Ok();
-        if (r < 0) return Fail("encoding failed", r);
-        packets->push_back(std::move(packet));
-      }
-    };
+    int rc = 0;
     for (int64_t at = 0; at < frames; at += frame_size) {
       const int count = static_cast<int>(std::min<int64_t>(frame_size, frames - at));
       av_frame_unref(frame.get());
@@ -209,18 +187,17 @@ class AvAudioCodec : public AudioCodec {
       FillFrame(input.samples.data() + at * input.channels, count, input.channels, frame.get());
       frame->pts = at;
       if ((rc = avcodec_send_frame(c, frame.get())) < 0) return Fail("encoding failed", rc);
-      LCODEC_RETURN_IF_ERROR(drain());
+      LCODEC_RETURN_IF_ERROR(ReceivePackets(spec_.name, c, packets));
     }
     if ((rc = avcodec_send_frame(c, nullptr)) < 0) return Fail("encoding failed", rc);
-    LCODEC_RETURN_IF_ERROR(drain());
+    LCODEC_RETURN_IF_ERROR(ReceivePackets(spec_.name, c, packets));
     if (packets->empty()) return Status::InvalidArgument(std::string(spec_.name) + ": the encoder produced nothing");
     return Status::Ok();
   }
 
   Status Decode(const AVCodecContext& encoder, const std::vector<PacketPtr>& packets, std::vector<float>* out) {
-    ContextPtr c(avcodec_alloc_context3(decoder_));
-    if (!c) return Status::ResourceLimit("out of memory for a decoder");
-    c->thread_count = 1;
+    ContextPtr c;
+    LCODEC_RETURN_IF_ERROR(NewCodecContext(decoder_, &c));
     c->sample_rate = encoder.sample_rate;
     if (av_channel_layout_copy(&c->ch_layout, &encoder.ch_layout) < 0) return Status::ResourceLimit("out of memory");
     if (encoder.extradata_size > 0) {
@@ -229,8 +206,7 @@ class AvAudioCodec : public AudioCodec {
       std::memcpy(c->extradata, encoder.extradata, encoder.extradata_size);
       c->extradata_size = encoder.extradata_size;
     }
-    int rc = avcodec_open2(c.get(), decoder_, nullptr);
-    if (rc < 0) return Fail("cannot open the decoder", rc);
+    LCODEC_RETURN_IF_ERROR(OpenCodec(spec_.name, c.get(), nullptr));
     FramePtr frame(av_frame_alloc());
     if (!frame) return Status::ResourceLimit("out of memory for frames");
     const int channels = encoder.ch_layout.nb_channels;
@@ -245,6 +221,7 @@ class AvAudioCodec : public AudioCodec {
         av_frame_unref(frame.get());
       }
     };
+    int rc = 0;
     for (const PacketPtr& p : packets) {
       if ((rc = avcodec_send_packet(c.get(), p.get())) < 0) return Fail("decoding failed", rc);
       LCODEC_RETURN_IF_ERROR(drain());
@@ -262,29 +239,21 @@ class AvAudioCodec : public AudioCodec {
 }  // namespace
 
 const std::vector<std::string>& AvAudioCodecNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const Spec& s : Specs()) n.push_back(s.name);
-    return n;
-  }();
+  static const std::vector<std::string> names = SpecNames(Specs());
   return names;
 }
 
 Status MakeAvAudioCodec(const std::string& name, const std::vector<double>& kbps, std::unique_ptr<AudioCodec>* out) {
-  static std::once_flag quiet;
-  std::call_once(quiet, [] { av_log_set_level(AV_LOG_ERROR); });
-  for (const Spec& spec : Specs()) {
-    if (name != spec.name) continue;
-    const AVCodec* encoder = avcodec_find_encoder_by_name(spec.encoder);
-    if (!encoder) return Status::Unsupported(name + ": this libavcodec has no " + spec.encoder + " encoder");
-    const AVCodec* decoder = avcodec_find_decoder_by_name(spec.decoder);
-    if (!decoder) return Status::Unsupported(name + ": this libavcodec has no " + spec.decoder + " decoder");
-    std::vector<double> sweep = kbps.empty() ? spec.sweep : kbps;
-    std::sort(sweep.begin(), sweep.end());
-    *out = std::make_unique<AvAudioCodec>(spec, std::move(sweep), encoder, decoder);
-    return Status::Ok();
-  }
-  return Status::InvalidArgument("unknown codec '" + name + "'");
+  QuietAvLog();
+  const Spec* spec = nullptr;
+  const AVCodec* encoder = nullptr;
+  LCODEC_RETURN_IF_ERROR(FindSpec(Specs(), name, &spec, &encoder));
+  const AVCodec* decoder = avcodec_find_decoder_by_name(spec->decoder);
+  if (!decoder) return Status::Unsupported(name + ": this libavcodec has no " + spec->decoder + " decoder");
+  std::vector<double> sweep = kbps.empty() ? spec->sweep : kbps;
+  std::sort(sweep.begin(), sweep.end());
+  *out = std::make_unique<AvAudioCodec>(*spec, std::move(sweep), encoder, decoder);
+  return Status::Ok();
 }
 
 }  // namespace lcodec::eval

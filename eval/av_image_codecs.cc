@@ -5,11 +5,9 @@
 #include <cstdio>
 #include <cmath>
 #include <functional>
-#include <mutex>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
-#include <libavutil/log.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
@@ -26,9 +24,9 @@ struct Spec {
   std::vector<const char*> decoders;  // the first one this build has is used
   AVPixelFormat coded_format;         // what the encoder is fed
   bool full_range;                    // of the codec's YCbCr, where the stream does not say
-  std::vector<std::pair<const char*, const char*>> options;  // fixed encoder options
-  const char* unit;                                          // what the setting means
-  std::vector<double> sweep;                                 // low to high rate
+  AvOptions options;                  // fixed encoder options
+  const char* unit;                   // what the setting means
+  std::vector<double> sweep;          // low to high rate
   std::function<void(double setting, AVCodecContext*, AVDictionary**)> apply;
 };
 
@@ -69,7 +67,9 @@ const std::vector<Spec>& Specs() {
        {{"format", "jp2"}, {"irreversible", "1"}}, "target bpp (compression ratio 24/bpp)",
        {0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2},
        // libopenjpeg's rate is compression_level * 2 as a ratio to 24 bpp.
-       [](double bpp, AVCodecContext* c, AVDictionary**) { c->compression_level = static_cast<int>(std::lround(12 / bpp)); }},
+       [](double bpp, AVCodecContext* c, AVDictionary**) {
+         c->compression_level = static_cast<int>(std::lround(12 / bpp));
+       }},
   };
   return specs;
 }
@@ -114,7 +114,9 @@ Status Convert(const AVFrame& src, AVFrame* dst) {
                      static_cast<AVPixelFormat>(dst->format),
                      SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP | SWS_BITEXACT, nullptr,
                      nullptr, nullptr));
-  if (!sws) return Status::Unsupported("swscale cannot convert " + std::string(av_get_pix_fmt_name(static_cast<AVPixelFormat>(src.format))));
+  if (!sws)
+    return Status::Unsupported("swscale cannot convert " +
+                               std::string(av_get_pix_fmt_name(static_cast<AVPixelFormat>(src.format))));
   sws_setColorspaceDetails(sws.get(), Coefficients(src), IsFullRange(src), Coefficients(*dst), IsFullRange(*dst), 0,
                            1 << 16, 1 << 16);
   sws_scale(sws.get(), src.data, src.linesize, 0, src.height, dst->data, dst->linesize);
@@ -129,16 +131,8 @@ class AvImageCodec : public ImageCodec {
   std::vector<double> Settings() const override { return spec_.sweep; }
 
   std::string Config() const override {
-    std::string config = std::string(spec_.encoder) + " (" LIBAVCODEC_IDENT ") -> " + decoder_->name + ", " +
-                         av_get_pix_fmt_name(spec_.coded_format);
-    for (const auto& [key, value] : spec_.options) config += std::string(", ") + key + "=" + value;
-    config += ", setting: " + std::string(spec_.unit) + ", sweep:";
-    for (const double s : spec_.sweep) {
-      char text[32];
-      std::snprintf(text, sizeof text, " %g", s);
-      config += text;
-    }
-    return config;
+    return DescribeConfig(*encoder_, *decoder_, av_get_pix_fmt_name(spec_.coded_format), spec_.options, spec_.unit,
+                          spec_.sweep);
   }
 
   Status RoundTrip(const Image& rgb, double setting, RoundTripResult* out) override {
@@ -184,52 +178,39 @@ class AvImageCodec : public ImageCodec {
   }
 
  private:
-  Status Fail(const char* what, int code) const {
-    return Status::InvalidArgument(std::string(spec_.name) + ": " + what + ": " + AvError(code));
-  }
+  Status Fail(const char* what, int code) const { return AvFailure(spec_.name, what, code); }
 
   Status Encode(const AVFrame& frame, double setting, std::vector<PacketPtr>* packets) {
-    ContextPtr c(avcodec_alloc_context3(encoder_));
-    if (!c) return Status::ResourceLimit("out of memory for an encoder");
+    ContextPtr c;
+    LCODEC_RETURN_IF_ERROR(NewCodecContext(encoder_, &c));
     c->width = frame.width;
     c->height = frame.height;
     c->pix_fmt = static_cast<AVPixelFormat>(frame.format);
     c->time_base = AVRational{1, 25};
-    c->thread_count = 1;  // the runner parallelises over images instead
-    c->flags |= AV_CODEC_FLAG_BITEXACT;
     c->color_range = frame.color_range;
     c->colorspace = frame.colorspace;
     c->color_primaries = AVCOL_PRI_BT709;      // sRGB primaries
     c->color_trc = AVCOL_TRC_IEC61966_2_1;     // sRGB transfer
-    AVDictionary* options = nullptr;
-    for (const auto& [key, value] : spec_.options) av_dict_set(&options, key, value, 0);
+    AVDictionary* options = OptionDictionary(spec_.options);
     spec_.apply(setting, c.get(), &options);
-    int rc = avcodec_open2(c.get(), encoder_, &options);
-    av_dict_free(&options);
-    if (rc < 0) return Fail("cannot open the encoder", rc);
+    LCODEC_RETURN_IF_ERROR(OpenCodec(spec_.name, c.get(), &options));
     FramePtr input(av_frame_clone(&frame));
     if (!input) return Status::ResourceLimit("out of memory for frames");
     input->pts = 0;
     input->quality = c->global_quality;  // mjpeg reads its quantiser here
-    if ((rc = avcodec_send_frame(c.get(), input.get())) < 0) return Fail("encoding failed", rc);
-    if ((rc = avcodec_send_frame(c.get(), nullptr)) < 0) return Fail("encoding failed", rc);
-    for (;;) {
-      PacketPtr packet(av_packet_alloc());
-      rc = avcodec_receive_packet(c.get(), packet.get());
-      if (rc == AVERROR_EOF) break;
-      if (rc < 0) return Fail("encoding failed", rc);
-      packets->push_back(std::move(packet));
-    }
+    int rc = avcodec_send_frame(c.get(), input.get());
+    if (rc >= 0) rc = avcodec_send_frame(c.get(), nullptr);
+    if (rc < 0) return Fail("encoding failed", rc);
+    LCODEC_RETURN_IF_ERROR(ReceivePackets(spec_.name, c.get(), packets));
     if (packets->empty()) return Status::InvalidArgument(std::string(spec_.name) + ": the encoder produced nothing");
     return Status::Ok();
   }
 
   Status Decode(const std::vector<PacketPtr>& packets, AVFrame* out) {
-    ContextPtr c(avcodec_alloc_context3(decoder_));
-    if (!c) return Status::ResourceLimit("out of memory for a decoder");
-    c->thread_count = 1;
-    int rc = avcodec_open2(c.get(), decoder_, nullptr);
-    if (rc < 0) return Fail("cannot open the decoder", rc);
+    ContextPtr c;
+    LCODEC_RETURN_IF_ERROR(NewCodecContext(decoder_, &c));
+    LCODEC_RETURN_IF_ERROR(OpenCodec(spec_.name, c.get(), nullptr));
+    int rc = 0;
     for (const PacketPtr& p : packets)
       if ((rc = avcodec_send_packet(c.get(), p.get())) < 0) return Fail("decoding failed", rc);
     if ((rc = avcodec_send_packet(c.get(), nullptr)) < 0) return Fail("decoding failed", rc);
@@ -246,32 +227,22 @@ class AvImageCodec : public ImageCodec {
 }  // namespace
 
 const std::vector<std::string>& AvImageCodecNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const Spec& s : Specs()) n.push_back(s.name);
-    return n;
-  }();
+  static const std::vector<std::string> names = SpecNames(Specs());
   return names;
 }
 
 Status MakeAvImageCodec(const std::string& name, std::unique_ptr<ImageCodec>* out) {
-  // Encoders chat on stderr (x265's banner, swscale's notes); errors still
-  // reach the caller through return codes.
-  static std::once_flag quiet;
-  std::call_once(quiet, [] { av_log_set_level(AV_LOG_ERROR); });
-  for (const Spec& spec : Specs()) {
-    if (name != spec.name) continue;
-    const AVCodec* encoder = avcodec_find_encoder_by_name(spec.encoder);
-    if (!encoder) return Status::Unsupported(name + ": this libavcodec has no " + spec.encoder + " encoder");
-    for (const char* decoder_name : spec.decoders) {
-      if (const AVCodec* decoder = avcodec_find_decoder_by_name(decoder_name)) {
-        *out = std::make_unique<AvImageCodec>(spec, encoder, decoder);
-        return Status::Ok();
-      }
+  QuietAvLog();
+  const Spec* spec = nullptr;
+  const AVCodec* encoder = nullptr;
+  LCODEC_RETURN_IF_ERROR(FindSpec(Specs(), name, &spec, &encoder));
+  for (const char* decoder_name : spec->decoders) {
+    if (const AVCodec* decoder = avcodec_find_decoder_by_name(decoder_name)) {
+      *out = std::make_unique<AvImageCodec>(*spec, encoder, decoder);
+      return Status::Ok();
     }
-    return Status::Unsupported(name + ": this libavcodec has no decoder for it");
   }
-  return Status::InvalidArgument("unknown codec '" + name + "'");
+  return Status::Unsupported(name + ": this libavcodec has no decoder for it");
 }
 
 }  // namespace lcodec::eval

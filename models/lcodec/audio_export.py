@@ -6,7 +6,6 @@ tables as integer buffers, fp16 float weights, the exact integer
 hyper-synthesis, and a manifest.json extra file; plus the attributes the C++
 side needs to cut a long signal into chunks (see AudioCodecModule).
 """
-import json
 from typing import Callable, List, Tuple
 
 import torch
@@ -14,8 +13,7 @@ import torch.nn as nn
 
 from .architectures import interpolate_gain
 from .audio_architectures import SAMPLE_RATE, AudioHyperprior
-from .export import FORMAT_VERSION, QUALITY_MIN, _flatten_tables, _half_float_weights
-from .integer_hyper import IntegerHyperSynthesis, build_integer_hyper_synthesis
+from .export import QUALITY_MIN, init_codec_module, save_model_file
 
 MARGIN_TOLERANCE = 1e-4  # chunked vs whole-signal transform, relative to the output's peak
 
@@ -32,12 +30,10 @@ class AudioCodecModule(nn.Module):
     hop samples of its input only approximately.
     """
 
-    def __init__(self, model: AudioHyperprior, integer_hyper: IntegerHyperSynthesis, z_tables, y_tables, name: str,
+    def __init__(self, model: AudioHyperprior, calibration: List[torch.Tensor], name: str,
                  margins: Tuple[int, int, int, int]):
         super().__init__()
-        self.name = name
-        self.format_version = FORMAT_VERSION
-        self.modality = "audio"
+        init_codec_module(self, model, calibration, model.m, name, "audio")
         self.sample_rate = SAMPLE_RATE
         self.latent_stride = model.latent_stride
         self.downsampling = model.downsampling
@@ -45,15 +41,6 @@ class AudioCodecModule(nn.Module):
         self.tail_padding = model.tail_padding
         self.quality_min = QUALITY_MIN
         self.quality_max = QUALITY_MIN + model.levels - 1
-        self.g_a = model.g_a
-        self.g_s = model.g_s
-        self.h_a = model.h_a
-        self.integer_hyper = integer_hyper
-        self.register_buffer("log_gain", model.log_gain.detach().clone())
-        self.register_buffer("log_inverse_gain", model.log_inverse_gain.detach().clone())
-        for prefix, tables in (("z", z_tables), ("y", y_tables)):
-            for table_name, tensor in tables.items():
-                self.register_buffer(f"{prefix}_{table_name}", tensor)
 
     def _gain(self, log_gain: torch.Tensor, quality: float) -> torch.Tensor:
         position = torch.tensor([quality - self.quality_min], dtype=torch.float32)
@@ -150,18 +137,8 @@ def export_audio_model(model: AudioHyperprior, calibration_signals: List[torch.T
         for level in range(model.levels):
             gain, _ = model.gains(torch.tensor([float(level)]))
             calibration.append(torch.round(model.h_a(model.g_a(x) * gain)))
-    scale_table = model.gaussian_conditional.scale_table.double().numpy()
-    integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, model.m, scale_table)
     margins = measure_margins(model)
-    module = AudioCodecModule(model, integer_hyper, _flatten_tables(*model.entropy_bottleneck.cdf_tables()),
-                              _flatten_tables(*model.gaussian_conditional.cdf_tables()), name, margins)
-    _half_float_weights(module)
-    scripted = torch.jit.script(module)
-    manifest = {
-        "format": "lcodec-model",
-        "format_version": FORMAT_VERSION,
-        "modality": "audio",
-        "name": name,
+    return save_model_file(AudioCodecModule(model, calibration, name, margins), path, {
         "architecture": f"audio-{model.front}-mean-scale-hyperprior",
         "c": model.c,
         "m": model.m,
@@ -177,7 +154,4 @@ def export_audio_model(model: AudioHyperprior, calibration_signals: List[torch.T
         "quality_min": QUALITY_MIN,
         "quality_max": QUALITY_MIN + model.levels - 1,
         "lambdas": [round(float(v), 4) for v in model.lambdas],
-        "training_steps": steps,
-    }
-    scripted.save(path, _extra_files={"manifest.json": json.dumps(manifest, indent=1)})
-    return manifest
+    }, steps)

@@ -17,7 +17,7 @@ import torch
 import torch.nn as nn
 
 from .architectures import LAMBDAS, MeanScaleHyperprior, interpolate_gain
-from .integer_hyper import IntegerHyperSynthesis, build_integer_hyper_synthesis
+from .integer_hyper import build_integer_hyper_synthesis
 
 FORMAT_VERSION = 1
 QUALITY_MIN = 1.0  # CLI quality q maps to gain position q - QUALITY_MIN
@@ -31,29 +31,42 @@ def _flatten_tables(cdfs: List[np.ndarray], offsets: List[int]) -> Dict[str, tor
     }
 
 
+def init_codec_module(module: nn.Module, model: nn.Module, calibration: List[torch.Tensor], mean_channels: int,
+                      name: str, modality: str) -> None:
+    """Gives a freshly initialised image or audio codec module what both
+    hold: what the C++ side needs to know as plain attributes (it has no
+    JSON parser), the transforms of the trained hyperprior `model`, its gains
+    per quality level, the exact integer hyper-synthesis calibrated on
+    `calibration` (hyper-latents) and the entropy tables.
+
+    A function rather than a base class: with a base class between them and
+    nn.Module, TorchScript infers other types for nn.Module's own attributes
+    and the model files' code changes."""
+    module.name = name
+    module.format_version = FORMAT_VERSION
+    module.modality = modality
+    module.g_a = model.g_a
+    module.g_s = model.g_s
+    module.h_a = model.h_a
+    scale_table = model.gaussian_conditional.scale_table.double().numpy()
+    module.integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, mean_channels, scale_table)
+    module.register_buffer("log_gain", model.log_gain.detach().clone())
+    module.register_buffer("log_inverse_gain", model.log_inverse_gain.detach().clone())
+    for prefix, bottleneck in (("z", model.entropy_bottleneck), ("y", model.gaussian_conditional)):
+        for table_name, tensor in _flatten_tables(*bottleneck.cdf_tables()).items():
+            module.register_buffer(f"{prefix}_{table_name}", tensor)
+
+
 class ImageCodecModule(nn.Module):
     """What the C++ encoder and decoder call. Quality is the CLI's q (1..levels)."""
 
-    def __init__(self, model: MeanScaleHyperprior, integer_hyper: IntegerHyperSynthesis,
-                 z_tables: Dict[str, torch.Tensor], y_tables: Dict[str, torch.Tensor], name: str):
+    def __init__(self, model: MeanScaleHyperprior, calibration: List[torch.Tensor], name: str):
         super().__init__()
-        # What the C++ side needs to know, as plain attributes (no JSON parser there).
-        self.name = name
-        self.format_version = FORMAT_VERSION
-        self.modality = "image"  # audio models say "audio" (audio_export.py)
+        init_codec_module(self, model, calibration, model.m if model.predict_means else 0, name, "image")
         self.downsampling = model.downsampling
         self.quality_max = QUALITY_MIN + model.levels - 1
-        self.g_a = model.g_a
-        self.g_s = model.g_s
-        self.h_a = model.h_a
-        self.integer_hyper = integer_hyper
         self.uses_abs = not model.predict_means
         self.quality_min = QUALITY_MIN
-        self.register_buffer("log_gain", model.log_gain.detach().clone())
-        self.register_buffer("log_inverse_gain", model.log_inverse_gain.detach().clone())
-        for prefix, tables in (("z", z_tables), ("y", y_tables)):
-            for name, tensor in tables.items():
-                self.register_buffer(f"{prefix}_{name}", tensor)
 
     def _position(self, quality: float) -> torch.Tensor:
         return torch.tensor([quality - self.quality_min], dtype=torch.float32)
@@ -111,18 +124,7 @@ def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torc
         for level in range(model.levels):
             y = model.g_a(x) * interpolate_gain(model.log_gain, torch.tensor([float(level)]))
             calibration.append(torch.round(model.h_a(y if model.predict_means else y.abs())))
-    scale_table = model.gaussian_conditional.scale_table.double().numpy()
-    integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, model.m if model.predict_means else 0,
-                                                  scale_table)
-    module = ImageCodecModule(model, integer_hyper, _flatten_tables(*model.entropy_bottleneck.cdf_tables()),
-                              _flatten_tables(*model.gaussian_conditional.cdf_tables()), name)
-    _half_float_weights(module)
-    scripted = torch.jit.script(module)
-    manifest = {
-        "format": "lcodec-model",
-        "format_version": FORMAT_VERSION,
-        "modality": "image",
-        "name": name,
+    return save_model_file(ImageCodecModule(model, calibration, name), path, {
         "architecture": ("dct-hyperprior" if model.dct else "mean-scale-hyperprior") if model.predict_means
         else "scale-hyperprior",
         "n": model.n,
@@ -131,7 +133,16 @@ def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torc
         "quality_min": QUALITY_MIN,
         "quality_max": QUALITY_MIN + model.levels - 1,
         "lambdas": list(LAMBDAS[:model.levels]),
-        "training_steps": steps,
-    }
+    }, steps)
+
+
+def save_model_file(module: nn.Module, path: str, fields: dict, steps: int) -> dict:
+    """Scripts `module` with its float weights stored as fp16 and writes it to
+    `path` with a manifest.json: the format, the module's modality and name,
+    `fields` and the training steps. Returns the manifest."""
+    _half_float_weights(module)
+    scripted = torch.jit.script(module)
+    manifest = {"format": "lcodec-model", "format_version": FORMAT_VERSION, "modality": module.modality,
+                "name": module.name, **fields, "training_steps": steps}
     scripted.save(path, _extra_files={"manifest.json": json.dumps(manifest, indent=1)})
     return manifest

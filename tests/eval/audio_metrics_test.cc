@@ -19,7 +19,8 @@ namespace {
 Audio Tone(double amplitude, double hz, int rate = 8000, int channels = 1) {
   Audio audio{rate, channels, 32, {}};
   for (int i = 0; i < rate; ++i)
-    for (int c = 0; c < channels; ++c) audio.samples.push_back(static_cast<float>(amplitude * std::sin(2 * M_PI * hz * i / rate)));
+    for (int c = 0; c < channels; ++c)
+      audio.samples.push_back(static_cast<float>(amplitude * std::sin(2 * M_PI * hz * i / rate)));
   return audio;
 }
 

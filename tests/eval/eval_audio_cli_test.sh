@@ -8,28 +8,11 @@
 # usage: eval_audio_cli_test.sh LCODEC_BINARY AUDIO_MODEL OTHER_AUDIO_MODEL CLIP_FOLDER IMAGE_FOLDER
 set -u
 lcodec=$1 model=$2 other=$3 clips=$4 images=$5
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { passed=$((passed + 1)); }
-
-# expect EXIT_CODE "text the output must contain" -- command...
-expect() {
-  local code=$1 text=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ] || ! grep -qF -- "$text" <<<"$out"; then
-    fail "$* -> exit $rc (want $code), output: $out"
-  else
-    ok
-  fi
-}
+source "$(dirname "$0")/eval_test_setup.sh"
 
 codecs=lcodec,opus,aac,mp3
 # No --audio: a folder of clips and no images is evaluated as audio.
 run() { "$lcodec" eval -i "$clips" -m "$model" --codecs "$codecs" --kbps 16,64 --jobs 2 "$@"; }
-inodes() { find "$1/items" -name '*.csv' -printf '%p %i\n' | sort; }
 
 expect 0 "| opus | 2 | " run -o "$work/full"
 for f in rows.csv bd_rate.md rd.svg rd-speech.svg rd-music.svg run.json; do
@@ -91,15 +74,7 @@ grep -qF "BD-rate against opus" "$work/full/bd_rate.md" && ok || fail "opus is n
 grep -qF "STOI" "$work/full/rd-speech.svg" && ! grep -qF "STOI" "$work/full/rd-music.svg" && ok \
   || fail "the speech plot should have a STOI panel, the music plot none"
 
-# A second run computes nothing and rewrites no item.
-before=$(inodes "$work/full")
-expect 0 "12 resumed" run -o "$work/full"
-[ "$before" = "$(inodes "$work/full")" ] && ok || fail "a resumed run rewrote items"
-# An interrupted run: what is missing is done again, and only that.
-rm "$work/full/items/aac/music_sms_flute-A4.flac.csv"
-out=$(run -o "$work/full" 2>&1)
-grep -qF "11 resumed" <<<"$out" && grep -qF "music_sms_flute-A4.flac aac" <<<"$out" && [ "$(grep -c '^\[' <<<"$out")" -eq 1 ] \
-  && ok || fail "resuming after a lost item: $out"
+check_resume aac/music_sms_flute-A4.flac.csv "music_sms_flute-A4.flac aac"
 # Another model redoes lcodec's items only; other bitrates redo the others'.
 cp -r "$work/full" "$work/other"
 expect 0 "9 resumed" "$lcodec" eval -i "$clips" -m "$other" --codecs "$codecs" --kbps 16,64 -o "$work/other"
@@ -109,15 +84,7 @@ expect 0 "3 resumed" "$lcodec" eval -i "$clips" -m "$other" --codecs "$codecs" -
 expect 0 "2 clips" run -o "$work/s0" --shard 0/2 --audio
 expect 0 "1 clips" run -o "$work/s1" --shard 1/2 --audio
 expect 0 "| mp3 | 2 |" "$lcodec" eval merge -o "$work/merged" "$work/s0" "$work/s1"
-strip() { cut -d, -f1-13 "$1"; }  # drops encode_s and decode_s
-[ "$(strip "$work/full/rows.csv")" = "$(strip "$work/merged/rows.csv")" ] && ok || fail "merged rows differ"
-cmp -s "$work/full/bd_rate.md" "$work/merged/bd_rate.md" && ok || fail "merged BD-rates differ"
-for c in lcodec opus aac mp3; do
-  for g in "" speech/ music/; do
-    [ "$(grep -v _time "$work/full/curves/$g$c.json")" = "$(grep -v _time "$work/merged/curves/$g$c.json")" ] \
-      && ok || fail "merged curve $g$c differs"
-  done
-done
+check_merged 13 $(for c in lcodec opus aac mp3; do for g in "" speech/ music/; do echo "$g$c"; done; done)
 # Saved audio curves make a BD-rate table on their own.
 expect 0 "| aac | 2 | " "$lcodec" eval bdrate "$work/full/curves/opus.json" "$work/full/curves/aac.json"
 
@@ -131,5 +98,4 @@ expect 1 "comes from another run" "$lcodec" eval merge -o "$work/x" "$work/s0" "
 expect 1 "measures other media" "$lcodec" eval bdrate "$work/full/curves/opus.json" "$work/img/curves/jpeg.json"
 [ "$(run -o "$work/y" -m "$work/nowhere.lcm" 2>&1 | wc -l)" -eq 1 ] && ok || fail "a missing model gave more than one line"
 
-echo "$passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -7,28 +7,10 @@
 # usage: eval_cli_test.sh LCODEC_BINARY MODEL OTHER_MODEL IMAGE_FOLDER
 set -u
 lcodec=$1 model=$2 other=$3 images=$4
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { passed=$((passed + 1)); }
-
-# expect EXIT_CODE "text the output must contain" -- command...
-expect() {
-  local code=$1 text=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ] || ! grep -qF -- "$text" <<<"$out"; then
-    fail "$* -> exit $rc (want $code), output: $out"
-  else
-    ok
-  fi
-}
+source "$(dirname "$0")/eval_test_setup.sh"
 
 codecs=lcodec,jpeg,webp
 run() { "$lcodec" eval -i "$images" -m "$model" --codecs "$codecs" --jobs 2 "$@"; }
-# The items' files with their inode numbers: an atomic rewrite changes them.
-inodes() { find "$1/items" -name '*.csv' -printf '%p %i\n' | sort; }
 
 expect 0 "| jpeg | 9 |" run -o "$work/full"
 for f in rows.csv curves/lcodec.json curves/jpeg.json curves/webp.json bd_rate.md rd.svg run.json; do
@@ -71,15 +53,7 @@ grep -qF "| jpeg | 9 | " "$work/full/bd_rate.md" && grep -qF "+0.00 % | +0.00 % 
   && ok || fail "bd_rate.md lacks the anchor line: $(cat "$work/full/bd_rate.md")"
 grep -qF "<polyline" "$work/full/rd.svg" && ok || fail "rd.svg has no curves"
 
-# A second run computes nothing and rewrites no item.
-before=$(inodes "$work/full")
-expect 0 "12 resumed" run -o "$work/full"
-[ "$before" = "$(inodes "$work/full")" ] && ok || fail "a resumed run rewrote items"
-# An interrupted run: what is missing is done again, and only that.
-rm "$work/full/items/webp/chelsea.png.csv"
-out=$(run -o "$work/full" 2>&1)
-grep -qF "11 resumed" <<<"$out" && grep -qF "chelsea.png webp" <<<"$out" && [ "$(grep -c '^\[' <<<"$out")" -eq 1 ] \
-  && ok || fail "resuming after a lost item: $out"
+check_resume webp/chelsea.png.csv "chelsea.png webp"
 # Items made with another configuration (here another model) are redone.
 cp -r "$work/full" "$work/other"
 expect 0 "8 resumed" "$lcodec" eval -i "$images" -m "$other" --codecs "$codecs" -o "$work/other"
@@ -88,13 +62,7 @@ expect 0 "8 resumed" "$lcodec" eval -i "$images" -m "$other" --codecs "$codecs" 
 expect 0 "2 images" run -o "$work/s0" --shard 0/2
 expect 0 "2 images" run -o "$work/s1" --shard 1/2
 expect 0 "| webp | 8 |" "$lcodec" eval merge -o "$work/merged" "$work/s0" "$work/s1"
-strip() { cut -d, -f1-11 "$1"; }  # drops encode_s and decode_s
-[ "$(strip "$work/full/rows.csv")" = "$(strip "$work/merged/rows.csv")" ] && ok || fail "merged rows differ"
-cmp -s "$work/full/bd_rate.md" "$work/merged/bd_rate.md" && ok || fail "merged BD-rates differ"
-for codec in lcodec jpeg webp; do
-  [ "$(grep -v _time "$work/full/curves/$codec.json")" = "$(grep -v _time "$work/merged/curves/$codec.json")" ] \
-    && ok || fail "merged curve $codec differs"
-done
+check_merged 11 lcodec jpeg webp
 
 # A published curve (CompressAI's format) joins the table and the plot.
 cat > "$work/published.json" <<'JSON'
@@ -126,5 +94,4 @@ expect 1 "not among the curves" "$lcodec" eval bdrate --anchor avif "$work/full/
 expect 2 "is required" "$lcodec" eval -i "$images"
 [ "$(run -o "$work/y" -m "$work/nowhere.lcm" 2>&1 | wc -l)" -eq 1 ] && ok || fail "a missing model gave more than one line"
 
-echo "$passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

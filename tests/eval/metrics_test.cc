@@ -15,7 +15,8 @@ namespace {
 
 Image Flat(int width, int height, int r, int g, int b) {
   Image image{width, height, 3, 8, {}};
-  for (int i = 0; i < width * height; ++i) image.samples.insert(image.samples.end(), {uint16_t(r), uint16_t(g), uint16_t(b)});
+  for (int i = 0; i < width * height; ++i)
+    image.samples.insert(image.samples.end(), {uint16_t(r), uint16_t(g), uint16_t(b)});
   return image;
 }
 

@@ -30,7 +30,8 @@ Row MakeRow(const std::string& image, const std::string& codec, double setting, 
 }
 
 TEST(ResultsTest, CsvRoundTrip) {
-  std::vector<Row> rows = {MakeRow("a.png", "jpeg", 31, 0.375, 25.75), MakeRow("odd, \"name\".png", "webp", 5, 0.2, 24.5)};
+  std::vector<Row> rows = {MakeRow("a.png", "jpeg", 31, 0.375, 25.75),
+                           MakeRow("odd, \"name\".png", "webp", 5, 0.2, 24.5)};
   std::vector<Row> back;
   ASSERT_TRUE(RowsFromCsv(RowsToCsv(rows), &back).ok());
   ASSERT_EQ(back.size(), 2u);

@@ -15,8 +15,6 @@
 //
 // The model comes from $LCODEC_FUZZ_AUDIO_MODEL (the tests pass the tiny
 // exported model, build/tests/codec/models/audio-tiny.lcm).
-#include <torch/torch.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -24,7 +22,7 @@
 #include "bitstream/container.h"
 #include "decoder/audio_decoder.h"
 #include "runtime/audio_model.h"
-#include "tests/bitstream/test_util.h"
+#include "tests/fuzz/fuzz_stream.h"
 
 namespace {
 
@@ -56,31 +54,14 @@ Status Decode(const std::vector<uint8_t>& stream, int threads, Audio* out) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* path = std::getenv("LCODEC_FUZZ_AUDIO_MODEL");
-  if (!path) {
-    std::fprintf(stderr, "fuzz_audio_decode: set LCODEC_FUZZ_AUDIO_MODEL to an audio model file\n");
-    std::exit(2);
-  }
-  torch::set_num_threads(1);
-  model = new runtime::AudioModel;
-  const Status status = runtime::AudioModel::Load(path, model);
-  if (!status.ok()) {
-    std::fprintf(stderr, "fuzz_audio_decode: %s\n", status.ToString().c_str());
-    std::exit(2);
-  }
+  model = fuzz::LoadModelFromEnvironment<runtime::AudioModel>("fuzz_audio_decode", "LCODEC_FUZZ_AUDIO_MODEL");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::vector<uint8_t> bytes(data, data + size);
-  bitstream::testing::Reseal(&bytes);
   bitstream::StreamHeader header;
-  std::vector<bitstream::Section> sections;
-  if (!bitstream::ParseContainer(bytes.data(), bytes.size(), FuzzLimits(), &header, &sections).ok()) return 0;
-  header.model_id = model->id();
-  header.model_name = model->name();
   std::vector<uint8_t> stream;
-  if (!bitstream::SerializeContainer(header, sections, &stream).ok()) return 0;
+  if (!fuzz::StampedStream(data, size, *model, FuzzLimits(), &header, &stream)) return 0;
 
   Audio one, three;
   const Status status = Decode(stream, 1, &one);

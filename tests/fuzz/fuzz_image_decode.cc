@@ -13,8 +13,6 @@
 //
 // The model comes from $LCODEC_FUZZ_MODEL (the tests pass the tiny exported
 // model, build/tests/codec/models/tiny.lcm).
-#include <torch/torch.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -22,7 +20,7 @@
 #include "bitstream/container.h"
 #include "decoder/image_decoder.h"
 #include "runtime/image_model.h"
-#include "tests/bitstream/test_util.h"
+#include "tests/fuzz/fuzz_stream.h"
 
 namespace {
 
@@ -54,31 +52,14 @@ Status Decode(const std::vector<uint8_t>& stream, int threads, Image* out) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* path = std::getenv("LCODEC_FUZZ_MODEL");
-  if (!path) {
-    std::fprintf(stderr, "fuzz_image_decode: set LCODEC_FUZZ_MODEL to a model file\n");
-    std::exit(2);
-  }
-  torch::set_num_threads(1);
-  model = new runtime::ImageModel;
-  const Status status = runtime::ImageModel::Load(path, model);
-  if (!status.ok()) {
-    std::fprintf(stderr, "fuzz_image_decode: %s\n", status.ToString().c_str());
-    std::exit(2);
-  }
+  model = fuzz::LoadModelFromEnvironment<runtime::ImageModel>("fuzz_image_decode", "LCODEC_FUZZ_MODEL");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::vector<uint8_t> bytes(data, data + size);
-  bitstream::testing::Reseal(&bytes);
   bitstream::StreamHeader header;
-  std::vector<bitstream::Section> sections;
-  if (!bitstream::ParseContainer(bytes.data(), bytes.size(), FuzzLimits(), &header, &sections).ok()) return 0;
-  header.model_id = model->id();
-  header.model_name = model->name();
   std::vector<uint8_t> stream;
-  if (!bitstream::SerializeContainer(header, sections, &stream).ok()) return 0;
+  if (!fuzz::StampedStream(data, size, *model, FuzzLimits(), &header, &stream)) return 0;
 
   Image one, three;
   const Status status = Decode(stream, 1, &one);

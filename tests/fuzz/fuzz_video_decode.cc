@@ -14,8 +14,6 @@
 // declared frame count, and 1 and 3 threads give the same frames and status.
 //
 // The model comes from $LCODEC_FUZZ_MODEL.
-#include <torch/torch.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -23,7 +21,7 @@
 #include "bitstream/container.h"
 #include "decoder/video_decoder.h"
 #include "runtime/image_model.h"
-#include "tests/bitstream/test_util.h"
+#include "tests/fuzz/fuzz_stream.h"
 
 namespace {
 
@@ -82,31 +80,14 @@ Outcome Decode(const std::vector<uint8_t>& stream, int threads) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* path = std::getenv("LCODEC_FUZZ_MODEL");
-  if (!path) {
-    std::fprintf(stderr, "fuzz_video_decode: set LCODEC_FUZZ_MODEL to a model file\n");
-    std::exit(2);
-  }
-  torch::set_num_threads(1);
-  model = new runtime::ImageModel;
-  const Status status = runtime::ImageModel::Load(path, model);
-  if (!status.ok()) {
-    std::fprintf(stderr, "fuzz_video_decode: %s\n", status.ToString().c_str());
-    std::exit(2);
-  }
+  model = fuzz::LoadModelFromEnvironment<runtime::ImageModel>("fuzz_video_decode", "LCODEC_FUZZ_MODEL");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::vector<uint8_t> bytes(data, data + size);
-  bitstream::testing::Reseal(&bytes);
   bitstream::StreamHeader header;
-  std::vector<bitstream::Section> sections;
-  if (!bitstream::ParseContainer(bytes.data(), bytes.size(), FuzzLimits(), &header, &sections).ok()) return 0;
-  header.model_id = model->id();
-  header.model_name = model->name();
   std::vector<uint8_t> stream;
-  if (!bitstream::SerializeContainer(header, sections, &stream).ok()) return 0;
+  if (!fuzz::StampedStream(data, size, *model, FuzzLimits(), &header, &stream)) return 0;
 
   const Outcome one = Decode(stream, 1);
   const Outcome three = Decode(stream, 3);
