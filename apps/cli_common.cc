@@ -126,14 +126,16 @@ void AddCodingOptions(cxxopts::Options& options, const char* model_help, const c
       ("json", "print a machine-readable summary");
 }
 
-Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path) {
-  if (args.count("model")) {
-    *path = args["model"].as<std::string>();
+Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path,
+                 const std::string& option) {
+  if (args.count(option)) {
+    *path = args[option].as<std::string>();
     return Status::Ok();
   }
   if (!Exists(default_path)) {
     return Status::InvalidArgument("no model given and the default model '" + default_path +
-                                   "' is not installed; pass a model file with -m");
+                                   "' is not installed; pass a model file with " +
+                                   (option == "model" ? std::string("-m") : "--" + option));
   }
   *path = default_path;
   return Status::Ok();

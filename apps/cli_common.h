@@ -38,9 +38,20 @@ bitstream::ParseLimits LimitsFromOptions(const cxxopts::ParseResult& args);
 // (ModelPath).
 void AddCodingOptions(cxxopts::Options& options, const char* model_help, const char* threads_help);
 
-// The -m file if given, else `default_path`; InvalidArgument if that is
-// missing (a build without its default model).
-Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path);
+// The file of option `option` (-m: "model") if given, else `default_path`;
+// InvalidArgument if that is missing (a build without its default model).
+Status ModelPath(const cxxopts::ParseResult& args, const std::string& default_path, std::string* path,
+                 const std::string& option = "model");
+
+// Loads the model at ModelPath into *model (a runtime::ImageModel or
+// runtime::AudioModel: anything with a static Load(path, Model*)).
+template <class Model>
+Status LoadModel(const cxxopts::ParseResult& args, const std::string& default_path, Model* model,
+                 const std::string& option = "model") {
+  std::string path;
+  Status status = ModelPath(args, default_path, &path, option);
+  return status.ok() ? Model::Load(path, model) : status;
+}
 
 // ParseOrExit for a coding command: requires -i and -o, then checks
 // --threads (1..256) and hands it to libtorch as well.

@@ -34,11 +34,8 @@ int DecodeAudioStream(const cxxopts::ParseResult& args, int threads) {
   Status status = reader.Open(args["input"].as<std::string>(), options.limits);
   if (!status.ok()) return Fail(kCommand, status);
   const bitstream::StreamHeader& header = reader.header();
-  std::string model_path;
-  status = ModelPath(args, DefaultAudioModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::AudioModel model;
-  status = runtime::AudioModel::Load(model_path, &model);
+  status = LoadModel(args, DefaultAudioModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
 
   decoder::AudioDecoder decoder;

@@ -22,11 +22,8 @@ int DecodeImageStream(const cxxopts::ParseResult& args, int threads) {
   // An image stream holds two sections of at most max_section_bytes each.
   Status status = ReadFile(args["input"].as<std::string>(), 2 * options.limits.max_section_bytes + 4096, &stream);
   if (!status.ok()) return Fail(kCommand, status);
-  std::string model_path;
-  status = ModelPath(args, DefaultImageModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::ImageModel model;
-  status = runtime::ImageModel::Load(model_path, &model);
+  status = LoadModel(args, DefaultImageModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
   Image image;
   decoder::ImageDecodeStats stats;

@@ -14,11 +14,8 @@ namespace lcodec::apps {
 int DecodeVideoStream(const cxxopts::ParseResult& args, int threads) {
   constexpr const char* kCommand = "decode";
   const auto start = std::chrono::steady_clock::now();
-  std::string model_path;
-  Status status = ModelPath(args, DefaultImageModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::ImageModel model;
-  status = runtime::ImageModel::Load(model_path, &model);
+  Status status = LoadModel(args, DefaultImageModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
 
   decoder::VideoDecodeOptions options;
@@ -34,9 +31,7 @@ int DecodeVideoStream(const cxxopts::ParseResult& args, int threads) {
   runtime::AudioModel audio_model;
   AudioTrackFormat audio_format;
   if (with_audio) {
-    const std::string audio_model_path =
-        args.count("audio-model") ? args["audio-model"].as<std::string>() : DefaultAudioModelPath();
-    status = runtime::AudioModel::Load(audio_model_path, &audio_model);
+    status = LoadModel(args, DefaultAudioModelPath(), &audio_model, "audio-model");
     if (status.ok()) status = decoder.StartAudio(&audio_model);
     if (!status.ok()) return Fail(kCommand, status);
     const bitstream::StreamHeader& track = decoder.audio_track().header;

@@ -79,11 +79,8 @@ int EncodeAudioFile(const cxxopts::ParseResult& args, int threads) {
   if (args.count("bitrate")) status = ParseBitrate(args["bitrate"].as<std::string>(), &target_bits_per_second);
   if (!status.ok()) return Fail(kCommand, status);
 
-  std::string model_path;
-  status = ModelPath(args, DefaultAudioModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::AudioModel model;
-  status = runtime::AudioModel::Load(model_path, &model);
+  status = LoadModel(args, DefaultAudioModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
   AudioFileReader reader;
   status = reader.Open(input);

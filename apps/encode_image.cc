@@ -64,11 +64,8 @@ int EncodeImageFile(const cxxopts::ParseResult& args, int threads) {
   if (args.count("bpp") && !(target_bpp > 0)) return Fail(kCommand, Status::InvalidArgument("--bpp must be positive"));
   const auto start = std::chrono::steady_clock::now();
 
-  std::string model_path;
-  Status status = ModelPath(args, DefaultImageModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::ImageModel model;
-  status = runtime::ImageModel::Load(model_path, &model);
+  Status status = LoadModel(args, DefaultImageModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
   Image image;
   status = ReadImage(args["input"].as<std::string>(), &image);

@@ -83,11 +83,8 @@ int EncodeVideoFile(const cxxopts::ParseResult& args, int threads) {
                                                   "audio); --bpp and --bitrate are for images and audio files"));
   const auto start = std::chrono::steady_clock::now();
   const std::string& input = args["input"].as<std::string>();
-  std::string model_path;
-  Status status = ModelPath(args, DefaultImageModelPath(), &model_path);
-  if (!status.ok()) return Fail(kCommand, status);
   runtime::ImageModel model;
-  status = runtime::ImageModel::Load(model_path, &model);
+  Status status = LoadModel(args, DefaultImageModelPath(), &model);
   if (!status.ok()) return Fail(kCommand, status);
   VideoReader reader;
   status = reader.Open(input);
@@ -100,10 +97,8 @@ int EncodeVideoFile(const cxxopts::ParseResult& args, int threads) {
   runtime::AudioModel audio_model;
   AudioFeed audio;
   if (with_audio) {
-    const std::string audio_model_path =
-        args.count("audio-model") ? args["audio-model"].as<std::string>() : DefaultAudioModelPath();
     options.audio.emplace();
-    status = runtime::AudioModel::Load(audio_model_path, &audio_model);
+    status = LoadModel(args, DefaultAudioModelPath(), &audio_model, "audio-model");
     if (status.ok()) {
       status = audio.Open(input, reader, &audio_model, args["audio-quality"].as<double>(), threads, &*options.audio);
       const std::string hint = "; pass --no-audio to leave the audio track out";
