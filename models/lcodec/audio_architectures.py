@@ -38,6 +38,7 @@ import torch.nn as nn
 from .architectures import interpolate_gain, round_with_straight_through
 from .audio_layers import GDN1d, MDCT, PowerLaw, conv1d, deconv1d
 from .entropy_models import EntropyBottleneck, GaussianConditional
+from .layers import Residual
 
 SAMPLE_RATE = 48000
 # Initial rate-distortion trade-offs of the trained levels: loss = bits per
@@ -76,19 +77,6 @@ def waveform_transforms(c: int, m: int):
                         GDN1d(narrow, inverse=True), deconv1d(narrow, narrow // 2, 9, 4),
                         GDN1d(narrow // 2, inverse=True), deconv1d(narrow // 2, 1, 15, 4))
     return g_a, g_s, 512, 0
-
-
-class Residual(nn.Module):
-    """x + body(x); the body's last layer starts at zero, so the block starts as the identity."""
-
-    def __init__(self, body: nn.Sequential):
-        super().__init__()
-        self.body = body
-        nn.init.zeros_(body[-1].weight)
-        nn.init.zeros_(body[-1].bias)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
 
 
 def mdct_residual_transforms(c: int, m: int):

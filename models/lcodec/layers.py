@@ -106,17 +106,11 @@ class Residual(nn.Module):
         return x + self.body(x)
 
 
-class HalfResolutionResidual(nn.Module):
+class HalfResolutionResidual(Residual):
     """x + depth_to_space(body(space_to_depth(x))): a residual filter that
     runs at half resolution on 2x2 pixel groups, so it sees twice as far (an
     8x8 block edge and its neighbours) at a quarter of the cost of a
     full-resolution filter of the same width. Starts as the identity."""
-
-    def __init__(self, body: nn.Sequential):
-        super().__init__()
-        self.body = body
-        nn.init.zeros_(body[-1].weight)
-        nn.init.zeros_(body[-1].bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + F.pixel_shuffle(self.body(F.pixel_unshuffle(x, 2)), 2)
