@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from lcodec.architectures import ARCHITECTURES, LAMBDAS
 from lcodec.data import RandomCrops, list_images, load_rgb
+from lcodec.training import optimization_step
 
 
 def rate_bpp(likelihoods: dict, pixels: int) -> torch.Tensor:
@@ -132,14 +133,7 @@ def main() -> None:
         bpp = rate_bpp(out["likelihoods"], x.shape[2] * x.shape[3])
         mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
         loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(main_params + gain_params, 1.0)
-        optimizer.step()
-        aux_loss = model.aux_loss()
-        aux_optimizer.zero_grad()
-        aux_loss.backward()
-        aux_optimizer.step()
+        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params)
         step += 1
         window.append((float(loss), float(bpp.mean()), float(mse.mean())))
         if step % 50 == 0:

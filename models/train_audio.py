@@ -32,6 +32,7 @@ from lcodec.audio_data import RandomAudioCrops, calibration_signals, list_audio,
 from lcodec.audio_export import export_audio_model
 from lcodec.audio_losses import MelDistance, bits_per_sample, distortion, kbps
 from lcodec.audio_validation import evaluate, prepare, summary
+from lcodec.training import optimization_step
 from train import save_atomically
 
 # Per-level target rates (geometric, 5 to 80 kbps on the training mix of
@@ -140,14 +141,7 @@ def main() -> None:
         rate = bits_per_sample(out["likelihoods"], x.shape[-1])
         dist = distortion(mel, x, out["x_hat"])
         loss = (rate + model.lambdas[levels] * dist).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(main_params + gain_params, 1.0)
-        optimizer.step()
-        aux_loss = model.aux_loss()
-        aux_optimizer.zero_grad()
-        aux_loss.backward()
-        aux_optimizer.step()
+        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params)
         coded_kbps = bits_per_sample(out["coded_likelihoods"], x.shape[-1]) * SAMPLE_RATE / 1000
         adapt_lambdas(model.lambdas, levels, coded_kbps, args.lambda_speed)
         step += 1

@@ -30,6 +30,21 @@ def round_with_straight_through(x: torch.Tensor) -> torch.Tensor:
     return x + (torch.round(x) - x).detach()
 
 
+def code_latent(y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor, conditional: nn.Module,
+                training: bool):
+    """The decoded latent y_hat = round(y - means) + means and its likelihoods.
+
+    In training the rate comes from noisy latents and the distortion from
+    truly rounded residuals (Minnen & Singh 2020), so training sees the
+    decoder's quantization."""
+    if training:
+        y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
+    else:
+        y_for_rate = torch.round(y - means) + means
+    y_likelihoods = conditional.likelihood(y_for_rate - means, scales)
+    return round_with_straight_through(y - means) + means, y_likelihoods
+
+
 def analysis_transform(n: int, m: int) -> nn.Sequential:
     return nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
 
@@ -165,14 +180,7 @@ class MeanScaleHyperprior(VariableRateModel):
         z = self.h_a(y if self.predict_means else torch.abs(y))
         z_hat, z_likelihoods = self.entropy_bottleneck(z)
         means, scales = self.hyper_parameters(z_hat)
-        if self.training:
-            # Rate from noisy latents; distortion from truly rounded residuals
-            # (Minnen & Singh 2020), so training sees the decoder's quantization.
-            y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
-        else:
-            y_for_rate = torch.round(y - means) + means
-        y_likelihoods = self.gaussian_conditional.likelihood(y_for_rate - means, scales)
-        y_hat = round_with_straight_through(y - means) + means
+        y_hat, y_likelihoods = code_latent(y, means, scales, self.gaussian_conditional, self.training)
         x_hat = self.g_s(y_hat * inverse_gain)
         return {"x_hat": x_hat, "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
 

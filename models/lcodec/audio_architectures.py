@@ -35,7 +35,7 @@ from typing import Dict
 import torch
 import torch.nn as nn
 
-from .architectures import interpolate_gain, round_with_straight_through
+from .architectures import code_latent, interpolate_gain
 from .audio_layers import GDN1d, MDCT, PowerLaw, conv1d, deconv1d
 from .entropy_models import EntropyBottleneck, GaussianConditional
 from .layers import Residual
@@ -158,12 +158,7 @@ class AudioHyperprior(nn.Module):
         z = self.h_a(y)
         z_hat, z_likelihoods = self.entropy_bottleneck(z.unsqueeze(2))
         means, scales = self.h_s(z_hat.squeeze(2)).chunk(2, dim=1)
-        if self.training:
-            y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
-        else:
-            y_for_rate = torch.round(y - means) + means
-        y_likelihoods = self.gaussian_conditional.likelihood(y_for_rate - means, scales)
-        y_hat = round_with_straight_through(y - means) + means
+        y_hat, y_likelihoods = code_latent(y, means, scales, self.gaussian_conditional, self.training)
         x_hat = self.g_s(y_hat * inverse_gain)
         out = {"x_hat": x_hat, "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
         if self.training:
