@@ -1,6 +1,7 @@
 #include "runtime/image_layout.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace lcodec::runtime {
 
@@ -45,8 +46,12 @@ void TensorToImage(const torch::Tensor& x, int width, int height, int channels, 
   uint16_t* sample = out->samples.data();
   for (int row = 0; row < height; ++row)
     for (int col = 0; col < width; ++col)
-      for (int c = 0; c < channels; ++c)
-        *sample++ = static_cast<uint16_t>(std::clamp(std::nearbyint(values[c][row][col] * peak), 0.0f, peak));
+      for (int c = 0; c < channels; ++c) {
+        // NaN (from a damaged model or a hostile stream's huge latents) becomes
+        // 0: clamping passes NaN through, and converting it is undefined.
+        const float value = std::nearbyint(values[c][row][col] * peak);
+        *sample++ = std::isnan(value) ? 0 : static_cast<uint16_t>(std::clamp(value, 0.0f, peak));
+      }
 }
 
 }  // namespace lcodec::runtime

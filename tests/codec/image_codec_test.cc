@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <limits>
 #include <random>
 #include <string>
 
@@ -242,6 +243,17 @@ TEST(TilingTest, RefusesGeometryThatSplitsALatent) {
   auto downscale = [](const torch::Tensor& t) { return torch::avg_pool2d(t, 16); };
   EXPECT_THROW(runtime::TransformInTiles(x, runtime::Tiling{24, 8}, downscale), std::exception);
   EXPECT_EQ(runtime::TransformInTiles(x + 1, runtime::Tiling{32, 16}, downscale).sum().item<double>(), 16.0);
+}
+
+TEST(ImageLayoutTest, TensorToImageRoundsClampsAndZeroesNaN) {
+  // A damaged model can synthesise NaN and infinities; they must become
+  // samples in range, never an undefined float-to-integer conversion.
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const torch::Tensor x = torch::tensor({0.5f, -0.2f, 1.3f, nan, inf, -inf}).reshape({1, 3, 1, 2});
+  Image image;
+  runtime::TensorToImage(x, 2, 1, 3, 8, &image);
+  // Samples are interleaved: pixel 0 is channels (0.5, 1.3, inf), pixel 1 is (-0.2, nan, -inf).
+  EXPECT_EQ(image.samples, (std::vector<uint16_t>{128, 255, 255, 0, 0, 0}));
 }
 
 TEST(ImageModelTest, RejectsFilesThatAreNotModels) {
