@@ -197,7 +197,8 @@ Status ValidateHeader(const StreamHeader& h, uint8_t stream_minor) {
   if (!std::isfinite(h.quality) || h.quality < 0) {
     return Status::Corrupt(Printf("HEAD: quality is %g but must be finite and >= 0", h.quality));
   }
-  if (h.flags != 0) {
+  const uint32_t known_flags = h.modality == Modality::kVideo && stream_minor >= 1 ? kFlagPredictedFrames : 0;
+  if ((h.flags & ~known_flags) != 0) {
     if (stream_minor > kVersionMinor) {
       return Status::Unsupported(Printf("HEAD: flags 0x%08x were defined after container version %u.%u: upgrade lcodec",
                                         h.flags, kVersionMajor, kVersionMinor));

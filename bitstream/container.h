@@ -24,9 +24,15 @@ namespace lcodec::bitstream {
 
 // The version this build writes. It reads any 1.x (see SPEC.md, Versioning).
 inline constexpr uint8_t kVersionMajor = 1;
-inline constexpr uint8_t kVersionMinor = 0;
+inline constexpr uint8_t kVersionMinor = 1;
 
 enum class Modality : uint8_t { kImage = 1, kAudio = 2, kVideo = 3 };
+
+// HEAD flag bits (SPEC.md, HEAD). Version 1.1 defines one, for video: the
+// frames carry a frame type and may be predicted from the previous frame
+// (runtime/video_layout.h). A 1.0 reader refuses such a stream as needing an
+// upgrade instead of misreading its frames.
+inline constexpr uint32_t kFlagPredictedFrames = 1u << 0;
 
 using Tag = std::array<char, 4>;
 // MakeTag("TILE"): the array reference makes a tag of any length but 4 a
@@ -56,7 +62,7 @@ struct StreamHeader {
   float quality = 0;            // the encoder's quality setting, finite, >= 0
   uint32_t tile_width = 0;      // image, video; both 0 = untiled
   uint32_t tile_height = 0;
-  uint32_t flags = 0;           // version 1.0 defines no flags: must be 0
+  uint32_t flags = 0;           // kFlag* bits; others must be 0
 };
 bool operator==(const StreamHeader& a, const StreamHeader& b);
 inline bool operator!=(const StreamHeader& a, const StreamHeader& b) { return !(a == b); }

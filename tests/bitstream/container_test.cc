@@ -224,13 +224,13 @@ TEST(Container, FutureMajorVersionNamesBothVersions) {
   std::vector<uint8_t> bytes = Serialize(ImageStream());
   bytes[4] = 2;
   EXPECT_TRUE(Fails(Parse(bytes), Status::Code::kUnsupported,
-                    "stream is container version 2.0, but this lcodec reads version 1.x"));
+                    "stream is container version 2.1, but this lcodec reads version 1.x"));
 }
 
 TEST(Container, NewerMinorVersionMayExtendHeadAndAddSections) {
   const Stream in = ImageStream();
   std::vector<uint8_t> bytes = Serialize(in);
-  // Append 5 bytes to HEAD's body (a field of a future 1.1) and fix its length.
+  // Append 5 bytes to HEAD's body (a field of a future minor version) and fix its length.
   const size_t head_length = 81 + in.header.model_name.size();
   const size_t head_end = kHeadBodyOffset + head_length;
   bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(head_end), {1, 2, 3, 4, 5});
@@ -238,7 +238,7 @@ TEST(Container, NewerMinorVersionMayExtendHeadAndAddSections) {
   Reseal(&bytes);
   EXPECT_TRUE(Fails(Parse(bytes), Status::Code::kCorrupt, "HEAD: 5 unexpected bytes after model_name"));
 
-  bytes[kMinorVersionOffset] = 1;
+  bytes[kMinorVersionOffset] = kVersionMinor + 1;
   Stream out;
   const Status s = Parse(bytes, &out);
   ASSERT_TRUE(s.ok()) << s.ToString();
@@ -249,8 +249,20 @@ TEST(Container, NewerMinorVersionMayExtendHeadAndAddSections) {
 TEST(Container, ReservedFlags) {
   std::vector<uint8_t> bytes = PatchedHead(ImageStream(), kFlags, 0x80000000u, 4);
   EXPECT_TRUE(Fails(Parse(bytes), Status::Code::kCorrupt, "HEAD: flags is 0x80000000 but its reserved bits must be 0"));
-  bytes[kMinorVersionOffset] = 1;  // a flag a newer encoder may have defined
+  bytes[kMinorVersionOffset] = kVersionMinor + 1;  // a flag a newer encoder may have defined
   EXPECT_TRUE(Fails(Parse(bytes), Status::Code::kUnsupported, "upgrade lcodec"));
+}
+
+TEST(Container, PredictedFramesFlagIsVideoOnlyAndNewInVersionOneOne) {
+  Stream out;
+  ASSERT_TRUE(Parse(PatchedHead(VideoStream(), kFlags, kFlagPredictedFrames, 4), &out).ok());
+  EXPECT_EQ(out.header.flags, kFlagPredictedFrames);
+  EXPECT_TRUE(Fails(Parse(PatchedHead(ImageStream(), kFlags, kFlagPredictedFrames, 4)), Status::Code::kCorrupt,
+                    "reserved bits must be 0"));
+  // Version 1.0 defined no flags: a 1.0 stream with it set is damaged.
+  std::vector<uint8_t> bytes = PatchedHead(VideoStream(), kFlags, kFlagPredictedFrames, 4);
+  bytes[kMinorVersionOffset] = 0;
+  EXPECT_TRUE(Fails(Parse(bytes), Status::Code::kCorrupt, "reserved bits must be 0"));
 }
 
 struct HeadCase {

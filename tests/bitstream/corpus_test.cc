@@ -47,7 +47,7 @@ std::vector<uint8_t> FutureMinorVersion() {
   const size_t head_length = 81 + h.model_name.size();
   bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(kHeadBodyOffset + head_length), {0xA, 0xB, 0xC, 0xD});
   PutLE(&bytes, kHeadBodyOffset - 4, head_length + 4, 4);
-  bytes[kMinorVersionOffset] = 1;
+  bytes[kMinorVersionOffset] = kVersionMinor + 1;
   Reseal(&bytes);
   return bytes;
 }
