@@ -4,6 +4,7 @@
 #include "apps/coding_commands.h"
 #include "apps/commands.h"
 #include "apps/media_kind.h"
+#include "encoder/video_encoder.h"
 
 namespace lcodec::apps {
 
@@ -11,8 +12,8 @@ int EncodeMain(int argc, char** argv) {
   cxxopts::Options cli("lcodec encode",
                        "Compresses an image (PNG 8/16-bit, JPEG, PPM, BMP, TIFF, WebP; gray or RGB) or audio (WAV, "
                        "FLAC, Ogg, and what FFmpeg reads: MP3, M4A, Opus...; any rate and channel count) or video (what "
-                       "FFmpeg reads: .mp4, .mkv, .mov, .webm...; each frame coded with the image model). The "
-                       "input's extension picks the kind of media.");
+                       "FFmpeg reads: .mp4, .mkv, .mov, .webm...; frames coded with the image model, each on its own or "
+                       "against the previous frame). The input's extension picks the kind of media.");
   cli.add_options()
       ("i,input", "file to compress", cxxopts::value<std::string>())
       ("o,output", "stream to write (.lc)", cxxopts::value<std::string>())
@@ -26,7 +27,10 @@ int EncodeMain(int argc, char** argv) {
        "default)", cxxopts::value<double>()->default_value("4"))
       ("audio-model", "video: the audio track's model (default: the shipped audio model)",
        cxxopts::value<std::string>())
-      ("no-audio", "video: leave the audio track out");
+      ("no-audio", "video: leave the audio track out")
+      ("keyframe-interval", "video: an intra frame (coded on its own, where a decoder can start) at least every N "
+       "frames; the others may refer to the previous frame. 1: all intra",
+       cxxopts::value<int>()->default_value(std::to_string(encoder::VideoEncodeOptions().keyframe_interval)));
   AddCodingOptions(cli, "model file (default: the model shipped for the input's kind of media)",
                    "threads for transforms and entropy coding");
   cxxopts::ParseResult args;

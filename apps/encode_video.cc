@@ -93,6 +93,9 @@ int EncodeVideoFile(const cxxopts::ParseResult& args, int threads) {
   encoder::VideoEncodeOptions options;
   options.quality = args["quality"].as<double>();
   options.threads = threads;
+  options.keyframe_interval = args["keyframe-interval"].as<int>();
+  if (options.keyframe_interval < 1)
+    return Fail(kCommand, Status::InvalidArgument("--keyframe-interval must be at least 1"));
   const bool with_audio = reader.has_audio() && !args.count("no-audio");
   runtime::AudioModel audio_model;
   AudioFeed audio;
@@ -136,19 +139,28 @@ int EncodeVideoFile(const cxxopts::ParseResult& args, int threads) {
                  : 0.0;
   const double fps = static_cast<double>(encoder.frames()) / seconds;
   const char* audio_note = !reader.has_audio() ? "none" : with_audio ? "coded" : "dropped (--no-audio)";
+  const auto frames_of = [&](runtime::FrameType type) {
+    return static_cast<unsigned long long>(encoder.frames_of_type(type));
+  };
+  const unsigned long long intra = frames_of(runtime::FrameType::kIntra),
+                           predicted = frames_of(runtime::FrameType::kPredicted),
+                           repeated = frames_of(runtime::FrameType::kRepeat);
   if (args.count("json")) {
     std::printf("{\"frames\": %llu, \"bytes\": %llu, \"kbps\": %.3f, \"fps\": %.3f, \"width\": %u, \"height\": %u, "
                 "\"frame_rate\": \"%u/%u\", \"quality\": %.4f, \"seconds\": %.3f, \"audio\": \"%s\", "
-                "\"audio_bytes\": %llu, \"audio_kbps\": %.3f, \"audio_frames\": %llu}\n",
+                "\"audio_bytes\": %llu, \"audio_kbps\": %.3f, \"audio_frames\": %llu, \"intra_frames\": %llu, "
+                "\"predicted_frames\": %llu, \"repeated_frames\": %llu}\n",
                 static_cast<unsigned long long>(encoder.frames()), static_cast<unsigned long long>(encoder.bytes()),
                 kbps, fps, f.width, f.height, f.frame_rate_num, f.frame_rate_den, options.quality, seconds,
                 audio_note, static_cast<unsigned long long>(encoder.audio_bytes()), audio_kbps,
-                static_cast<unsigned long long>(encoder.audio_frames()));
+                static_cast<unsigned long long>(encoder.audio_frames()), intra, predicted, repeated);
   } else {
     std::printf("%s: %ux%u, %llu frames at %u/%u fps, %llu bytes, %.1f kbps at quality %.2f (%.2f s, %.2f fps)\n",
                 output.c_str(), f.width, f.height, static_cast<unsigned long long>(encoder.frames()),
                 f.frame_rate_num, f.frame_rate_den, static_cast<unsigned long long>(encoder.bytes()), kbps,
                 options.quality, seconds, fps);
+    std::printf("frames: %llu intra, %llu predicted from the previous one, %llu repeated\n", intra, predicted,
+                repeated);
     if (with_audio)
       std::printf("audio: %d Hz, %d channel(s), %llu samples per channel, %llu bytes, %.1f kbps at quality %.2f\n",
                   options.audio->sample_rate, options.audio->channels,

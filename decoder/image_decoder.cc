@@ -32,17 +32,14 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
                             sections[1].body.size(), options, out, stats);
 }
 
-Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
-                          const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
-                          size_t latent_size, const ImageDecodeOptions& options, Image* out,
-                          ImageDecodeStats* stats) {
+Status DecodeLatentPrior(runtime::ImageModel& model, const bitstream::StreamHeader& header,
+                         const uint8_t* hyper_latent, size_t hyper_latent_size, const ImageDecodeOptions& options,
+                         LatentPrior* out, double* entropy_seconds) {
   if (header.channels != 1 && header.channels != 3)
     return Status::Unsupported(std::to_string(header.channels) + "-channel streams are not supported");
   if (!(header.quality >= model.quality_min() && header.quality <= model.quality_max()))
     return Status::Corrupt("stream quality is outside the model's range");
-
   using Clock = std::chrono::steady_clock;
-  double entropy_seconds = 0;
   const Clock::time_point start = Clock::now();
   // The hyper-latent's shape follows from the image size alone.
   const int64_t multiple = model.downsampling();
@@ -55,41 +52,66 @@ Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHea
   LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.z_table(), hyper_latent, hyper_latent_size,
                                                 z_indexes.data(), z_symbols.size(), options.threads,
                                                 z_symbols.data()));
-  entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  *entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
 
   Status status;
   const Status guard = runtime::Guard("image decoding failed", [&] {
     torch::NoGradGuard no_grad;
     const torch::Tensor z_hat = torch::from_blob(z_symbols.data(), {1, z_c, z_h, z_w}, torch::kInt32)
                                     .to(torch::kFloat);
-    torch::Tensor means, indexes;
-    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &means, &indexes);
+    torch::Tensor indexes;
+    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &out->means, &indexes);
     const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
-    if (index32.numel() > 0 && (index32.min().item<int32_t>() < 0 ||
-                                index32.max().item<int32_t>() >= static_cast<int32_t>(model.y_table().size()))) {
+    if (index32.numel() != out->means.numel() ||
+        (index32.numel() > 0 && (index32.min().item<int32_t>() < 0 ||
+                                 index32.max().item<int32_t>() >= static_cast<int32_t>(model.y_table().size())))) {
       status = Status::Corrupt("model gave scale indexes outside its table");
       return;
     }
-    std::vector<uint16_t> y_indexes(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
-    std::vector<int32_t> y_symbols(y_indexes.size());
-    const Clock::time_point entropy_start = Clock::now();
-    status = entropy::DecodeSymbols(model.y_table(), latent, latent_size,
-                                    y_indexes.data(), y_symbols.size(), options.threads, y_symbols.data());
-    entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
-    if (!status.ok()) return;
-    const torch::Tensor residuals = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat);
-    const torch::Tensor x_hat = runtime::SynthesizeImage(model, residuals + means, header.quality,
-                                                         runtime::PaddedSize(header.height, multiple), options.tiling,
-                                                         options.progress);
+    out->indexes.assign(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
+  });
+  LCODEC_RETURN_IF_ERROR(guard);
+  return status;
+}
+
+Status SynthesizeLatent(runtime::ImageModel& model, const bitstream::StreamHeader& header, const torch::Tensor& y_hat,
+                        const ImageDecodeOptions& options, Image* out) {
+  return runtime::Guard("image decoding failed", [&] {
+    torch::NoGradGuard no_grad;
+    const int64_t padded_height = runtime::PaddedSize(header.height, model.downsampling());
+    const torch::Tensor x_hat =
+        runtime::SynthesizeImage(model, y_hat, header.quality, padded_height, options.tiling, options.progress);
     runtime::TensorToImage(x_hat, static_cast<int>(header.width), static_cast<int>(header.height),
                            header.channels, header.bit_depth, out);
   });
-  LCODEC_RETURN_IF_ERROR(guard);
+}
+
+Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
+                          const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
+                          size_t latent_size, const ImageDecodeOptions& options, Image* out,
+                          ImageDecodeStats* stats, torch::Tensor* y_hat_out) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  double entropy_seconds = 0;
+  LatentPrior prior;
+  LCODEC_RETURN_IF_ERROR(
+      DecodeLatentPrior(model, header, hyper_latent, hyper_latent_size, options, &prior, &entropy_seconds));
+  std::vector<int32_t> y_symbols(prior.indexes.size());
+  const Clock::time_point entropy_start = Clock::now();
+  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.y_table(), latent, latent_size, prior.indexes.data(),
+                                                y_symbols.size(), options.threads, y_symbols.data()));
+  entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
+  torch::Tensor y_hat;
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
+    y_hat = torch::from_blob(y_symbols.data(), prior.means.sizes(), torch::kInt32).to(torch::kFloat) + prior.means;
+  }));
+  LCODEC_RETURN_IF_ERROR(SynthesizeLatent(model, header, y_hat, options, out));
+  if (y_hat_out) *y_hat_out = y_hat;
   if (stats) {
     stats->entropy_seconds = entropy_seconds;
     stats->transform_seconds = std::chrono::duration<double>(Clock::now() - start).count() - entropy_seconds;
   }
-  return status;
+  return Status::Ok();
 }
 
 }  // namespace lcodec::decoder

@@ -2,7 +2,10 @@
 #ifndef LCODEC_DECODER_IMAGE_DECODER_H_
 #define LCODEC_DECODER_IMAGE_DECODER_H_
 
+#include <torch/torch.h>
+
 #include <cstdint>
+#include <vector>
 
 #include "bitstream/container.h"
 #include "common/image.h"
@@ -36,10 +39,27 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
 // ZLAT and YLAT bodies of an image whose width, height, channels, bit depth
 // and quality `header` gives (an image's or a video's header; the caller has
 // checked its model). options.limits are not used: the header was checked.
+// *y_hat, if given, receives the decoded latent (a video's next reference).
 Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
                           const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
                           size_t latent_size, const ImageDecodeOptions& options, Image* out,
-                          ImageDecodeStats* stats = nullptr);
+                          ImageDecodeStats* stats = nullptr, torch::Tensor* y_hat = nullptr);
+
+// The steps of DecodeImagePayload, which a video's predicted frames share.
+// The prior of every latent value, from a ZLAT body: means (1, C, h, w) and
+// scale indexes (C * h * w, checked to lie in model.y_table()). Adds the
+// time spent range decoding to *entropy_seconds.
+struct LatentPrior {
+  torch::Tensor means;
+  std::vector<uint16_t> indexes;
+};
+Status DecodeLatentPrior(runtime::ImageModel& model, const bitstream::StreamHeader& header,
+                         const uint8_t* hyper_latent, size_t hyper_latent_size, const ImageDecodeOptions& options,
+                         LatentPrior* out, double* entropy_seconds);
+
+// y_hat (1, C, h, w) -> the image `header` describes.
+Status SynthesizeLatent(runtime::ImageModel& model, const bitstream::StreamHeader& header, const torch::Tensor& y_hat,
+                        const ImageDecodeOptions& options, Image* out);
 
 }  // namespace lcodec::decoder
 

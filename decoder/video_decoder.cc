@@ -3,7 +3,9 @@
 #include <cstdio>
 
 #include "bitstream/byte_io.h"
+#include "entropy/symbol_coder.h"
 #include "runtime/audio_layout.h"
+#include "runtime/block_modes.h"
 
 namespace lcodec::decoder {
 namespace {
@@ -59,6 +61,8 @@ Status VideoDecoder::Start(const VideoDecodeOptions& options) {
   audio_options_.threads = options.threads;
   audio_options_.limits = options.limits;
   frames_ = 0;
+  typed_frames_ = (header.flags & bitstream::kFlagPredictedFrames) != 0;
+  reference_ = torch::Tensor();
   return ReadAudioInfo();
 }
 
@@ -112,25 +116,72 @@ Status VideoDecoder::DecodeFrame(const bitstream::Section& section, Image* frame
   if (frames_ >= declared)
     return Status::Corrupt("video stream holds more frames than the " + std::to_string(declared) +
                            " its header declares");
+  const std::string name = "frame " + std::to_string(frames_ + 1);
   bitstream::ByteReader bytes(section.body.data(), section.body.size());
   runtime::FramePrefix prefix;
-  runtime::VisitFramePrefix(bytes, &prefix);
-  if (!bytes.ok() || prefix.hyper_latent_bytes > bytes.remaining())
-    return Status::Corrupt("frame " + std::to_string(frames_ + 1) + " is cut short");
+  runtime::VisitFramePrefix(bytes, &prefix, typed_frames_);
+  if (!bytes.ok()) return Status::Corrupt(name + " is cut short");
+  if (prefix.type > runtime::FrameType::kRepeat)
+    return Status::Corrupt(name + " has the unknown type " + std::to_string(static_cast<int>(prefix.type)));
+  if (prefix.type != runtime::FrameType::kIntra && !reference_.defined())
+    return Status::Corrupt(name + " refers to a previous frame, but none precedes it");
+  const size_t rest = bytes.remaining();
+  if (prefix.hyper_latent_bytes > rest || prefix.mode_bytes > rest - prefix.hyper_latent_bytes)
+    return Status::Corrupt(name + " is cut short");
+  if (prefix.type == runtime::FrameType::kRepeat && rest != 0)
+    return Status::Corrupt(name + " repeats the previous frame but carries " + std::to_string(rest) + " bytes");
   *pts = static_cast<int64_t>(prefix.pts);
   if (frames_ > 0 && *pts <= last_pts_)
-    return Status::Corrupt("frame " + std::to_string(frames_ + 1) +
-                           " has a timestamp that does not come after the previous frame's");
-  const uint8_t* hyper_latent = section.body.data() + runtime::kFramePrefixBytes;
-  const uint8_t* latent = hyper_latent + prefix.hyper_latent_bytes;
-  const size_t latent_bytes = section.body.size() - runtime::kFramePrefixBytes - prefix.hyper_latent_bytes;
-  const Status status = DecodeImagePayload(model_, reader_.header(), hyper_latent, prefix.hyper_latent_bytes, latent,
-                                           latent_bytes, image_options_, frame);
-  if (status.code() == Status::Code::kCorrupt)
-    return Status::Corrupt("frame " + std::to_string(frames_ + 1) + ": " + status.message());
+    return Status::Corrupt(name + " has a timestamp that does not come after the previous frame's");
+  const Status status = DecodePayload(prefix, section.body.data() + (section.body.size() - rest), rest, frame);
+  if (status.code() == Status::Code::kCorrupt) return Status::Corrupt(name + ": " + status.message());
   LCODEC_RETURN_IF_ERROR(status);
   last_pts_ = *pts;
   ++frames_;
+  return Status::Ok();
+}
+
+// The coded blobs after the FRAM prefix -> the frame's pixels, moving the
+// reference on to this frame.
+Status VideoDecoder::DecodePayload(const runtime::FramePrefix& prefix, const uint8_t* data, size_t size,
+                                   Image* frame) {
+  if (prefix.type == runtime::FrameType::kRepeat) {
+    *frame = previous_;
+    return Status::Ok();
+  }
+  const bitstream::StreamHeader& header = reader_.header();
+  const uint8_t* modes_blob = data + prefix.hyper_latent_bytes;
+  const uint8_t* symbols_blob = modes_blob + prefix.mode_bytes;
+  const size_t symbols_size = size - prefix.hyper_latent_bytes - prefix.mode_bytes;
+  if (prefix.type == runtime::FrameType::kIntra) {
+    LCODEC_RETURN_IF_ERROR(DecodeImagePayload(model_, header, data, prefix.hyper_latent_bytes, symbols_blob,
+                                              symbols_size, image_options_, frame, nullptr, &reference_));
+    previous_ = *frame;
+    return Status::Ok();
+  }
+  double entropy_seconds = 0;
+  LatentPrior prior;
+  LCODEC_RETURN_IF_ERROR(DecodeLatentPrior(model_, header, data, prefix.hyper_latent_bytes, image_options_, &prior,
+                                           &entropy_seconds));
+  if (!prior.means.sizes().equals(reference_.sizes()))
+    return Status::Corrupt("the latent does not match the previous frame's");
+  entropy::CdfTable mode_table;
+  LCODEC_RETURN_IF_ERROR(runtime::ModeTable(prefix.mode_frequencies, &mode_table));
+  std::vector<int32_t> modes(static_cast<size_t>(prior.means.size(2) * prior.means.size(3)));
+  const std::vector<uint16_t> mode_indexes(modes.size(), 0);
+  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(mode_table, modes_blob, prefix.mode_bytes, mode_indexes.data(),
+                                                modes.size(), image_options_.threads, modes.data()));
+  LCODEC_RETURN_IF_ERROR(runtime::CheckModes(modes));
+  std::vector<uint16_t> indexes;
+  runtime::CodedSymbolIndexes(prior.indexes, modes, prefix.scale_shift, &indexes);
+  std::vector<int32_t> symbols(indexes.size());
+  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model_.y_table(), symbols_blob, symbols_size, indexes.data(),
+                                                symbols.size(), image_options_.threads, symbols.data()));
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("video decoding failed", [&] {
+    reference_ = runtime::ReconstructLatent(symbols, prior.means, reference_, modes);
+  }));
+  LCODEC_RETURN_IF_ERROR(SynthesizeLatent(model_, header, reference_, image_options_, frame));
+  previous_ = *frame;
   return Status::Ok();
 }
 

@@ -1,7 +1,8 @@
 // Video decoder: lcodec container -> frames, one at a time.
 //
 // Reads one section at a time (bitstream::ContainerReader), so memory holds
-// one frame whatever the video's length. The header's frame count and size
+// one frame, plus the previous frame and its latent for predicted and
+// repeated frames (runtime/block_modes.h), whatever the video's length. The header's frame count and size
 // are checked against ParseLimits before anything is allocated. An audio
 // track is decoded along the way by the audio codec
 // (decoder/audio_decoder.h), if the caller asks for it with StartAudio.
@@ -67,6 +68,7 @@ class VideoDecoder {
   Status Start(const VideoDecodeOptions& options);
   Status ReadAudioInfo();
   Status DecodeFrame(const bitstream::Section& section, Image* frame, int64_t* pts);
+  Status DecodePayload(const runtime::FramePrefix& prefix, const uint8_t* data, size_t size, Image* frame);
   Status DecodeAudio(const bitstream::Section* section, Audio* audio);
 
   runtime::ImageModel& model_;
@@ -81,6 +83,9 @@ class VideoDecoder {
   AudioDecodeOptions audio_options_;
   bool decoding_audio_ = false;  // between StartAudio and the end of the track
   Audio ready_;                  // reused
+  bool typed_frames_ = false;   // kFlagPredictedFrames: each FRAM says its type
+  torch::Tensor reference_;     // the previous frame's y_hat
+  Image previous_;              // and its pixels
   uint64_t frames_ = 0;
   int64_t last_pts_ = 0;
   Status status_ = Status::InvalidArgument("VideoDecoder::Next before a successful Open");

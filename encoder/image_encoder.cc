@@ -33,51 +33,66 @@ Status CheckQuality(const runtime::ImageModel& model, double quality) {
   return Status::Ok();
 }
 
-Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
-                          ImagePayload* out, ImageEncodeStats* stats) {
+Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                          ImageLatent* out, ImageEncodeStats* stats) {
   LCODEC_RETURN_IF_ERROR(CheckImage(image, model, options.quality));
-  std::vector<int32_t> z_symbols, y_symbols;
-  std::vector<uint16_t> z_indexes, y_indexes;
+  std::vector<int32_t> z_symbols;
+  std::vector<uint16_t> z_indexes;
   Status status;
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   const Status guard = runtime::Guard("image encoding failed", [&] {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = runtime::ImageToTensor(image, model.downsampling());
-    const torch::Tensor y = runtime::AnalyzeImage(model, x, options.quality, options.tiling, options.progress);
-    const torch::Tensor z_hat = runtime::HyperAnalyzeImage(model, y, x.size(2), options.tiling).round();
+    out->y = runtime::AnalyzeImage(model, x, options.quality, options.tiling, options.progress);
+    const torch::Tensor z_hat = runtime::HyperAnalyzeImage(model, out->y, x.size(2), options.tiling).round();
     status = ToSymbols(z_hat, &z_symbols);
     if (!status.ok()) return;
-    torch::Tensor means, indexes;
-    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &means, &indexes);
-    if (means.sizes() != y.sizes()) {
+    torch::Tensor indexes;
+    runtime::HyperSynthesizeImage(model, z_hat, options.tiling, &out->means, &indexes);
+    if (out->means.sizes() != out->y.sizes()) {
       status = Status::InvalidArgument("the model's latent means do not match its latent");
       return;
     }
-    status = ToSymbols(y - means, &y_symbols);
-    if (!status.ok()) return;
     status = entropy::ChannelIndexes(static_cast<int>(z_hat.size(1)), z_hat.size(2) * z_hat.size(3), &z_indexes);
-    const torch::Tensor index16 = indexes.to(torch::kInt32).contiguous();
-    y_indexes.assign(index16.data_ptr<int32_t>(), index16.data_ptr<int32_t>() + index16.numel());
+    const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
+    out->indexes.assign(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
   });
   LCODEC_RETURN_IF_ERROR(guard);
   LCODEC_RETURN_IF_ERROR(status);
-
   const Clock::time_point transformed = Clock::now();
   entropy::CodingOptions coding;
   coding.threads = options.threads;
-  std::vector<uint8_t>& z_blob = out->hyper_latent;
-  std::vector<uint8_t>& y_blob = out->latent;
   LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.z_table(), z_symbols.data(), z_indexes.data(),
-                                                z_symbols.size(), coding, &z_blob));
-  LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.y_table(), y_symbols.data(), y_indexes.data(),
-                                                y_symbols.size(), coding, &y_blob));
+                                                z_symbols.size(), coding, &out->hyper_latent));
+  out->hyper_latent_bits = EstimatedBits(model.z_table(), z_symbols, z_indexes);
   if (stats) {
     stats->transform_seconds = std::chrono::duration<double>(transformed - start).count();
     stats->entropy_seconds = std::chrono::duration<double>(Clock::now() - transformed).count();
-    stats->estimated_bits = EstimatedBits(model.z_table(), z_symbols, z_indexes) +
-                            EstimatedBits(model.y_table(), y_symbols, y_indexes);
-    stats->coded_bits = 8.0 * static_cast<double>(z_blob.size() + y_blob.size());
+  }
+  return Status::Ok();
+}
+
+Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                          ImagePayload* out, ImageEncodeStats* stats) {
+  ImageLatent latent;
+  LCODEC_RETURN_IF_ERROR(AnalyzeImageLatent(model, image, options, &latent, stats));
+  std::vector<int32_t> y_symbols;
+  Status status;
+  LCODEC_RETURN_IF_ERROR(
+      runtime::Guard("image encoding failed", [&] { status = ToSymbols(latent.y - latent.means, &y_symbols); }));
+  LCODEC_RETURN_IF_ERROR(status);
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  entropy::CodingOptions coding;
+  coding.threads = options.threads;
+  LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.y_table(), y_symbols.data(), latent.indexes.data(),
+                                                y_symbols.size(), coding, &out->latent));
+  out->hyper_latent = std::move(latent.hyper_latent);
+  if (stats) {
+    stats->entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    stats->estimated_bits = latent.hyper_latent_bits + EstimatedBits(model.y_table(), y_symbols, latent.indexes);
+    stats->coded_bits = 8.0 * static_cast<double>(out->hyper_latent.size() + out->latent.size());
   }
   return Status::Ok();
 }

@@ -2,6 +2,8 @@
 #ifndef LCODEC_ENCODER_IMAGE_ENCODER_H_
 #define LCODEC_ENCODER_IMAGE_ENCODER_H_
 
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -37,8 +39,24 @@ struct ImagePayload {
   std::vector<uint8_t> latent;        // YLAT: y - mu
 };
 
+// The first half of coding an image, which a video's predicted frames share:
+// the latent y, the coded hyper-latent z and the prior it gives every latent
+// value (mean and scale index, exactly what the decoder derives from z).
+struct ImageLatent {
+  torch::Tensor y;                 // (1, C, h, w)
+  torch::Tensor means;             // (1, C, h, w)
+  std::vector<uint16_t> indexes;   // C * h * w scale indexes into model.y_table()
+  std::vector<uint8_t> hyper_latent;  // ZLAT body
+  double hyper_latent_bits = 0;    // z's estimated bits
+};
+
 // Grayscale and RGB, 8 or 16 bits. RGBA is refused (Unsupported): the model
-// codes colour only, and silently dropping alpha would lose data.
+// codes colour only, and silently dropping alpha would lose data. Fills the
+// stats' transform_seconds; its other fields are the caller's.
+Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                          ImageLatent* out, ImageEncodeStats* stats = nullptr);
+
+// AnalyzeImageLatent, then the coding of round(y - means).
 Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImagePayload* out, ImageEncodeStats* stats = nullptr);
 

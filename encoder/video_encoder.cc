@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "bitstream/byte_io.h"
+#include "encoder/block_mode_search.h"
+#include "encoder/latent_symbols.h"
+#include "entropy/symbol_coder.h"
+#include "runtime/block_modes.h"
 
 namespace lcodec::encoder {
 
@@ -28,6 +33,11 @@ Status VideoEncoder::Start(const runtime::VideoFormat& format, const VideoEncode
   header_.frame_rate_num = format.frame_rate_num;
   header_.frame_rate_den = format.frame_rate_den;
   header_.quality = static_cast<float>(options.quality);
+  header_.flags = bitstream::kFlagPredictedFrames;
+  if (options.keyframe_interval < 1) return Status::InvalidArgument("the keyframe interval must be at least 1");
+  reference_ = torch::Tensor();
+  frames_since_intra_ = 0;
+  frame_types_ = {};
   bytes_ = audio_bytes_ = audio_frames_ = 0;
   written_ = 0;
   audio_started_ = options.audio.has_value();
@@ -139,23 +149,101 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
   image_options.quality = options_.quality;
   image_options.threads = options_.threads;
   image_options.tiling = options_.tiling;
-  ImagePayload payload;
-  LCODEC_RETURN_IF_ERROR(EncodeImagePayload(model_, frame, image_options, &payload, stats));
-  if (payload.hyper_latent.size() > UINT32_MAX) return Status::ResourceLimit("a frame's hyper-latent exceeds 4 GiB");
-
+  ImageLatent latent;
+  LCODEC_RETURN_IF_ERROR(AnalyzeImageLatent(model_, frame, image_options, &latent, stats));
   runtime::FramePrefix prefix;
   prefix.pts = static_cast<uint64_t>(pts);
-  prefix.hyper_latent_bytes = static_cast<uint32_t>(payload.hyper_latent.size());
+  LCODEC_RETURN_IF_ERROR(CodeFrame(latent, image_options, &prefix, stats));
+
   body_.clear();
   bitstream::ByteWriter writer(&body_);
-  runtime::VisitFramePrefix(writer, &prefix);
-  writer.Bytes(payload.hyper_latent.data(), payload.hyper_latent.size());
-  writer.Bytes(payload.latent.data(), payload.latent.size());
+  runtime::VisitFramePrefix(writer, &prefix, /*typed=*/true);
+  for (const std::vector<uint8_t>* blob : {&hyper_latent_, &modes_, &symbols_})
+    writer.Bytes(blob->data(), blob->size());
   LCODEC_RETURN_IF_ERROR(writer_.Add(runtime::kFrameTag, body_.data(), body_.size()));
   LCODEC_RETURN_IF_ERROR(Flush());
   ++header_.frame_count;
+  ++frame_types_[static_cast<size_t>(prefix.type)];
   last_pts_ = pts;
   bytes_ += body_.size();
+  return Status::Ok();
+}
+
+// Picks the frame's type, codes its blobs into hyper_latent_, modes_ and
+// symbols_ (empty where the type has none) and moves reference_ on to this
+// frame's y_hat exactly as the decoder will compute it.
+Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
+                               ImageEncodeStats* stats) {
+  hyper_latent_.clear();
+  modes_.clear();
+  symbols_.clear();
+  std::vector<int32_t> intra_symbols, temporal_symbols;
+  Status status;
+  const bool intra_due = !reference_.defined() || frames_since_intra_ + 1 >= options_.keyframe_interval;
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
+    status = ToSymbols(latent.y - latent.means, &intra_symbols);
+    if (status.ok() && !intra_due) status = ToSymbols(latent.y - reference_, &temporal_symbols);
+  }));
+  LCODEC_RETURN_IF_ERROR(status);
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  entropy::CodingOptions coding;
+  coding.threads = options.threads;
+  double estimated_bits = 0;
+  if (!intra_due &&
+      std::all_of(temporal_symbols.begin(), temporal_symbols.end(), [](int32_t s) { return s == 0; })) {
+    // The latent rounds to the previous frame's: nothing to send.
+    prefix->type = runtime::FrameType::kRepeat;
+  } else {
+    const double intra_bits = EstimatedBits(model_.y_table(), intra_symbols, latent.indexes);
+    BlockModeChoice choice;
+    if (!intra_due) {
+      const size_t positions = static_cast<size_t>(latent.y.size(2) * latent.y.size(3));
+      LCODEC_RETURN_IF_ERROR(ChooseBlockModes(model_.y_table(), latent.indexes, intra_symbols, temporal_symbols,
+                                              positions, &choice));
+    }
+    prefix->type = !intra_due && choice.estimated_bits < intra_bits ? runtime::FrameType::kPredicted
+                                                                    : runtime::FrameType::kIntra;
+    hyper_latent_ = std::move(latent.hyper_latent);
+    if (prefix->type == runtime::FrameType::kIntra) {
+      LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), intra_symbols.data(), latent.indexes.data(),
+                                                    intra_symbols.size(), coding, &symbols_));
+      LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
+        reference_ = torch::from_blob(intra_symbols.data(), latent.means.sizes(), torch::kInt32).to(torch::kFloat) +
+                     latent.means;
+      }));
+      estimated_bits = latent.hyper_latent_bits + intra_bits;
+      frames_since_intra_ = 0;
+    } else {
+      entropy::CdfTable mode_table;
+      LCODEC_RETURN_IF_ERROR(runtime::ModeTable(choice.mode_frequencies, &mode_table));
+      const std::vector<uint16_t> mode_indexes(choice.modes.size(), 0);
+      LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(mode_table, choice.modes.data(), mode_indexes.data(),
+                                                    choice.modes.size(), coding, &modes_));
+      std::vector<int32_t> coded;
+      std::vector<uint16_t> coded_indexes;
+      CodedSymbols(intra_symbols, temporal_symbols, choice.modes, &coded);
+      runtime::CodedSymbolIndexes(latent.indexes, choice.modes, choice.scale_shift, &coded_indexes);
+      LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), coded.data(), coded_indexes.data(),
+                                                    coded.size(), coding, &symbols_));
+      LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
+        reference_ = runtime::ReconstructLatent(coded, latent.means, reference_, choice.modes);
+      }));
+      prefix->scale_shift = static_cast<uint8_t>(choice.scale_shift);
+      prefix->mode_frequencies = choice.mode_frequencies;
+      estimated_bits = latent.hyper_latent_bits + choice.estimated_bits;
+    }
+    if (hyper_latent_.size() > UINT32_MAX || modes_.size() > UINT32_MAX)
+      return Status::ResourceLimit("a frame's hyper-latent or mode map exceeds 4 GiB");
+    prefix->hyper_latent_bytes = static_cast<uint32_t>(hyper_latent_.size());
+    prefix->mode_bytes = static_cast<uint32_t>(modes_.size());
+  }
+  if (prefix->type != runtime::FrameType::kIntra) ++frames_since_intra_;
+  if (stats) {
+    stats->entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    stats->estimated_bits = estimated_bits;
+    stats->coded_bits = 8.0 * static_cast<double>(hyper_latent_.size() + modes_.size() + symbols_.size());
+  }
   return Status::Ok();
 }
 

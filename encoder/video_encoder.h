@@ -1,7 +1,10 @@
 // Video encoder: frames -> lcodec container, one frame at a time.
 //
-// Each frame is coded on its own with the image model (intra only) into one
-// FRAM section, so memory holds one frame whatever the video's length. An
+// Each frame goes into one FRAM section, as an intra frame (the image
+// codec's payload), a predicted frame (block modes against the previous
+// frame's latent, runtime/block_modes.h) or a repeat of the previous frame,
+// whichever the model estimates cheapest; memory holds one frame and one
+// reference latent whatever the video's length. An
 // audio track goes through the audio codec (encoder/audio_encoder.h), whose
 // sections are written between the frames as they come out. What a reader
 // needs first but a streaming writer learns only at the end (the frame
@@ -10,6 +13,7 @@
 #ifndef LCODEC_ENCODER_VIDEO_ENCODER_H_
 #define LCODEC_ENCODER_VIDEO_ENCODER_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +43,10 @@ struct VideoEncodeOptions {
   double quality = 4;  // the model's range; the same for every frame
   int threads = 1;     // entropy-coding threads (transforms use torch's setting)
   runtime::ImageTiling tiling;
+  // An intra frame at least every this many frames (1: all intra), so that
+  // a decoder can start there and float differences between machines,
+  // which predicted frames carry forward, do not build up.
+  int keyframe_interval = 60;
   std::optional<VideoAudioTrack> audio;  // none: a video without sound
 };
 
@@ -70,6 +78,7 @@ class VideoEncoder {
   Status Finish(AudioEncodeStats* audio_stats = nullptr);
 
   uint64_t frames() const { return header_.frame_count; }
+  uint64_t frames_of_type(runtime::FrameType type) const { return frame_types_[static_cast<size_t>(type)]; }
   uint64_t bytes() const { return bytes_; }              // FRAM bodies so far
   uint64_t audio_bytes() const { return audio_bytes_; }  // AUDC bodies so far
   uint64_t audio_frames() const { return audio_frames_; }  // samples per channel so far
@@ -82,6 +91,8 @@ class VideoEncoder {
   Status AddSections(const std::vector<bitstream::Section>& sections);
   Status Flush();
   Status RewritePrefix();
+  Status CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
+                   ImageEncodeStats* stats);
 
   runtime::ImageModel& model_;
   // The container is built in `staging_` and moved out to the file or to
@@ -101,6 +112,12 @@ class VideoEncoder {
   int64_t last_pts_ = 0;
   uint64_t bytes_ = 0;
   std::vector<uint8_t> body_;  // reused for each FRAM section
+  // Temporal prediction: the previous frame's y_hat (undefined before the
+  // first frame), frames since the last intra one, and this frame's blobs.
+  torch::Tensor reference_;
+  int frames_since_intra_ = 0;
+  std::vector<uint8_t> hyper_latent_, modes_, symbols_;
+  std::array<uint64_t, 3> frame_types_{};
   // The audio track.
   AudioEncoder audio_;
   runtime::AudioTrackInfo audio_info_;

@@ -2,11 +2,16 @@
 // the video encoder and decoder (and lcodec info) so that they cannot
 // disagree: one VINF section with the time base; if the video has an audio
 // track, one AINF section describing it; then one FRAM section per frame,
-// each holding its timestamp and one image payload (runtime/image_layout.h),
-// interleaved in time order with the audio codec's own AUDC sections.
+// interleaved in time order with the audio codec's own AUDC sections. A
+// FRAM holds the frame's timestamp and, in streams with
+// kFlagPredictedFrames, its type: an intra frame is one image payload
+// (runtime/image_layout.h); a predicted frame adds a block-mode map that
+// lets latent positions refer to the previous frame (runtime/block_modes.h);
+// a repeated frame is the previous frame again.
 #ifndef LCODEC_RUNTIME_VIDEO_LAYOUT_H_
 #define LCODEC_RUNTIME_VIDEO_LAYOUT_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -36,17 +41,43 @@ void VisitVideoInfo(IO& io, Format* format) {
   io.Field(&format->time_base_den);
 }
 
-// FRAM body: u64 pts (two's complement) | u32 n | ZLAT body [n] | YLAT body [rest].
+enum class FrameType : uint8_t {
+  kIntra = 0,      // coded on its own, as an image
+  kPredicted = 1,  // block modes against the previous frame's latent
+  kRepeat = 2,     // the previous frame again: nothing coded
+};
+
+// What a FRAM body holds before its coded blobs. Streams without
+// kFlagPredictedFrames store only pts and hyper_latent_bytes: every frame
+// is intra.
 struct FramePrefix {
   uint64_t pts = 0;
-  uint32_t hyper_latent_bytes = 0;
+  FrameType type = FrameType::kIntra;
+  uint8_t scale_shift = 0;                       // predicted: k of runtime/block_modes.h
+  std::array<uint16_t, 3> mode_frequencies{};    // predicted: the mode map's CDF
+  uint32_t hyper_latent_bytes = 0;               // intra, predicted
+  uint32_t mode_bytes = 0;                       // predicted
 };
-inline constexpr size_t kFramePrefixBytes = 12;
 
+// FRAM body:
+//   u64 pts (two's complement)
+//   with kFlagPredictedFrames: u8 type, then by type
+//     intra:     u32 n | ZLAT body [n] | YLAT body [rest]
+//     predicted: u8 k | u16 f_intra | u16 f_temporal | u16 f_skip | u32 n | u32 m |
+//                ZLAT body [n] | mode map [m] | symbols [rest]
+//     repeat:    nothing
+//   without it: u32 n | ZLAT body [n] | YLAT body [rest]
+// The reader checks `type` itself: an unknown type leaves the later fields unread.
 template <class IO, class Prefix>
-void VisitFramePrefix(IO& io, Prefix* prefix) {
+void VisitFramePrefix(IO& io, Prefix* prefix, bool typed) {
   io.Field(&prefix->pts);
-  io.Field(&prefix->hyper_latent_bytes);
+  if (typed) io.Field(&prefix->type);
+  if (prefix->type == FrameType::kPredicted) {
+    io.Field(&prefix->scale_shift);
+    for (auto& frequency : prefix->mode_frequencies) io.Field(&frequency);
+  }
+  if (prefix->type == FrameType::kIntra || prefix->type == FrameType::kPredicted) io.Field(&prefix->hyper_latent_bytes);
+  if (prefix->type == FrameType::kPredicted) io.Field(&prefix->mode_bytes);
 }
 
 // The audio track of a video: what the audio decoder needs (an audio

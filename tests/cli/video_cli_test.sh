@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lcodec on video files, against the real ffmpeg: clips made from lavfi test
 # sources go through encode and decode; frame count, sizes, timestamps and
-# frame rate must survive, each decoded frame must be the image codec's round
-# trip of the same input frame, the audio track must be the audio codec's
+# frame rate must survive, each decoded intra frame must be the image codec's
+# round trip of the same input frame, a still clip must repeat its first
+# frame, the audio track must be the audio codec's
 # round trip of the same samples with its rate, channels, length and start
 # time, any thread count must give the same frames, and each mistake must
 # give one clear line.
@@ -26,7 +27,7 @@ round_trip() {
   mkdir -p "$d/in" "$d/ref" "$d/frames"
   # RGB in FFV1 (lossless), so that the frames lcodec reads are exactly the PNGs below.
   ff -f lavfi -i "testsrc=size=$size:rate=$rate" -frames:v "$n" -c:v ffv1 -pix_fmt bgr0 "$d/in.mkv"
-  expect 0 "\"frames\": $n," "$lcodec" encode -i "$d/in.mkv" -o "$d/v.lc" -m "$model" -q 3 --json
+  expect 0 "\"frames\": $n," "$lcodec" encode -i "$d/in.mkv" -o "$d/v.lc" -m "$model" -q 3 --json --keyframe-interval 1
   expect 0 "$n frames at" "$lcodec" decode -i "$d/v.lc" -o "$d/out.mkv" -m "$model"
   check "$name: frame count, sizes and timestamps survive" diff <(frames_of "$d/in.mkv") <(frames_of "$d/out.mkv")
   check "$name: frame rate survives ($(rate_of "$d/in.mkv"))" [ "$(rate_of "$d/in.mkv")" = "$(rate_of "$d/out.mkv")" ]
@@ -54,6 +55,19 @@ for t in 1 2 4; do
 done
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t2"
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t4"
+
+# A still clip: the first frame intra, the others repeat it; the keyframe
+# interval forces intra frames.
+ff -f lavfi -i "color=c=gray:size=96x64:rate=5" -frames:v 6 -c:v ffv1 -pix_fmt bgr0 "$work/still.mkv"
+expect 0 "frames: 1 intra, 0 predicted from the previous one, 5 repeated" \
+  "$lcodec" encode -i "$work/still.mkv" -o "$work/still.lc" -m "$model"
+mkdir -p "$work/still"
+expect 0 "6 frames at" "$lcodec" decode -i "$work/still.lc" -o "$work/still/%03d.png" -m "$model"
+check "a still clip decodes to 6 equal frames" [ "$(md5sum "$work"/still/*.png | awk '{print $1}' | sort -u | wc -l)" -eq 1 ]
+expect 0 '"intra_frames": 2, "predicted_frames": 0, "repeated_frames": 4' \
+  "$lcodec" encode -i "$work/still.mkv" -o "$work/still.lc" -m "$model" --keyframe-interval 5 --json -y
+expect 1 "--keyframe-interval must be at least 1" \
+  "$lcodec" encode -i "$work/still.mkv" -o "$work/c.lc" -m "$model" --keyframe-interval 0
 
 # The audio track: a stereo 44.1 kHz tone that starts 0.3 s after the first
 # frame and outlasts the frames, through encode and decode into .mkv (FLAC).
@@ -112,7 +126,7 @@ expect 1 "cannot open '$work/text.mp4'" "$lcodec" encode -i "$work/text.mp4" -o 
 expect 1 "pass -y" "$lcodec" encode -i "$work/even/in.mkv" -o "$v" -m "$model"
 expect 1 "quality must lie" "$lcodec" encode -i "$work/even/in.mkv" -o "$work/c.lc" -m "$model" -q 99
 expect 1 "--bpp and --bitrate are for" "$lcodec" encode -i "$work/even/in.mkv" -o "$work/c.lc" -m "$model" --bpp 1
-head -c 300 "$v" > "$work/cut.lc"
+head -c $(($(stat -c %s "$v") - 10)) "$v" > "$work/cut.lc"
 expect 1 "truncated" "$lcodec" decode -i "$work/cut.lc" -o "$work/c.mkv" -m "$model"
 expect 1 "--max-frames" "$lcodec" decode -i "$v" -o "$work/c.mkv" -m "$model" --max-frames 3
 expect 1 "--max-pixels" "$lcodec" decode -i "$v" -o "$work/c.mkv" -m "$model" --max-pixels 1000
