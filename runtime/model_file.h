@@ -9,6 +9,7 @@
 #ifndef LCODEC_RUNTIME_MODEL_FILE_H_
 #define LCODEC_RUNTIME_MODEL_FILE_H_
 
+#include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/script.h>
 
 #include <cstdint>
@@ -65,6 +66,11 @@ Status Guard(const char* what, Body&& body) {
   try {
     body();
     return Status::Ok();
+  } catch (const torch::jit::ErrorReport&) {
+    // Not its what(): that formats the failing TorchScript source, which
+    // libtorch 1.13 loads lazily and, from a damaged model file, throws while
+    // doing so inside a noexcept function, which terminates the process.
+    return Status::InvalidArgument(std::string(what) + ": the model's TorchScript code does not compile");
   } catch (const std::exception& e) {
     std::string message = e.what();
     message = message.substr(0, message.find('\n'));
