@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "apps/audio_bitrate.h"
 #include "apps/audio_io.h"
 #include "apps/cli_common.h"
 #include "apps/coding_commands.h"
 #include "apps/progress.h"
-#include "apps/rate_search.h"
 #include "encoder/audio_encoder.h"
 
 namespace lcodec::apps {
@@ -18,10 +18,6 @@ namespace {
 
 constexpr const char* kCommand = "encode";
 constexpr int64_t kReadFrames = 1 << 16;  // frames per read from the input file
-// -b: the quality is searched on the input's first kRatePrefixSeconds (held
-// in memory), in kRateSearchSteps bisection steps after the lowest quality.
-constexpr double kRatePrefixSeconds = 10;
-constexpr int kRateSearchSteps = 6;
 
 // "12k", "12000", "12.5k" -> bits per second.
 Status ParseBitrate(const std::string& text, double* bits_per_second) {
@@ -51,23 +47,6 @@ Status ReadFrames(AudioFileReader& reader, int64_t frames, Audio* audio, bool* a
   return Status::Ok();
 }
 
-// The highest quality at which `prefix` codes to at most `bits_per_second`.
-Status QualityForBitrate(runtime::AudioModel& model, const Audio& prefix, double bits_per_second,
-                         encoder::AudioEncodeOptions options, double* quality) {
-  const double seconds = static_cast<double>(prefix.frames()) / prefix.sample_rate;
-  return HighestQualityThatFits(
-      model.quality_min(), model.quality_max(), kRateSearchSteps,
-      [&](double candidate, bool* fits) {
-        options.quality = candidate;
-        options.progress = nullptr;
-        std::vector<uint8_t> stream;
-        LCODEC_RETURN_IF_ERROR(encoder::EncodeAudio(model, prefix, options, &stream));
-        *fits = 8.0 * static_cast<double>(stream.size()) / seconds <= bits_per_second;
-        return Status::Ok();
-      },
-      quality);
-}
-
 }  // namespace
 
 int EncodeAudioFile(const cxxopts::ParseResult& args, int threads) {
@@ -94,7 +73,7 @@ int EncodeAudioFile(const cxxopts::ParseResult& args, int threads) {
   Audio prefix{info.sample_rate, info.channels, info.bit_depth, {}};
   bool at_end = false;
   if (args.count("bitrate")) {
-    status = ReadFrames(reader, static_cast<int64_t>(kRatePrefixSeconds * info.sample_rate), &prefix, &at_end);
+    status = ReadFrames(reader, RatePrefixFrames(info.sample_rate), &prefix, &at_end);
     if (status.ok() && prefix.frames() == 0) status = Status::InvalidArgument("'" + input + "' has no samples");
     if (status.ok()) status = QualityForBitrate(model, prefix, target_bits_per_second, options, &options.quality);
     if (!status.ok()) return Fail(kCommand, status);

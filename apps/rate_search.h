@@ -1,6 +1,7 @@
 // Finding the highest quality that meets a rate target: bisection on the
 // continuous quality, since rate grows with it. Shared by the media
-// halves of `lcodec encode` that take a target rate (audio's -b).
+// halves of `lcodec encode` that take a target rate (audio's -b, through
+// apps/audio_bitrate.h, which the LADSPA filter uses too).
 #ifndef LCODEC_APPS_RATE_SEARCH_H_
 #define LCODEC_APPS_RATE_SEARCH_H_
 

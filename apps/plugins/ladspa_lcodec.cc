@@ -3,21 +3,39 @@
 // the codec's effect without rebuilding FFmpeg:
 //
 //   LADSPA_PATH=DIR ffmpeg -i in.wav -af "ladspa=file=lcodec:plugin=lcodec_stereo:controls=c0=4:latency=1" out.wav
+//   LADSPA_PATH=DIR ffmpeg -i in.wav -af "ladspa=file=lcodec:plugin=lcodec_stereo:controls=c0=4|c1=64:latency=1" out.wav
 //
 // Two plugins:
 //   lcodec_stereo  2 inputs, 2 outputs: the pair is coded jointly (mid/side),
 //                  exactly as `lcodec encode` codes a stereo file.
 //   lcodec_mono    1 input, 1 output: FFmpeg runs one per channel, each coded
 //                  as a mono stream.
-// Ports:
+// Ports (FFmpeg numbers the input controls c0, c1 in this order):
 //   c0 quality (input)   lcodec's -q, required (1..8 for the shipped model;
 //                        clamped into the model's range with one warning).
-//                        Read once, at the first block: a stream has one quality.
+//                        Unused, though FFmpeg still wants it set, when c1 is.
 //   latency (output)     the fixed delay in samples, for af_ladspa's latency=1.
-// No bitrate control: `lcodec encode -b` searches the quality on the input's
-// first 10 s, which here would mean 10 s more delay and a search that sees
-// the padding zeros on short inputs; `lcodec encode -b RATE --json` on the
-// same input prints the quality it picked, to pass here as c0.
+//   c1 bitrate (input)   a target in kbps, as lcodec's -b; 0 (the default) or
+//                        less: off, c0 sets the quality. The last port, so
+//                        that the older ports keep their numbers.
+// Both controls are read once, at the first block: a stream has one quality.
+//
+// Bitrate: with c1 > 0 the filter holds the first apps::kRatePrefixSeconds
+// (10 s) of input, searches on them the highest quality that fits c1 with the
+// code `lcodec encode -b` runs on a file's first 10 s (apps/audio_bitrate.h),
+// prints it once on stderr ("lcodec LADSPA filter: quality Q for R kbps"),
+// then codes everything from the start at that quality. Nothing comes out of
+// the codec before those 10 s are in, so the latency is the larger of the
+// codec's (below) and the 10 s: 480000 samples at 48 kHz. It is reported
+// from the first block on, and FFmpeg sets the controls before that. An
+// input of 10 s or more fills the prefix by itself, so with latency=1 the
+// output equals `lcodec encode -b` + `lcodec decode` of the input followed
+// by the latency in zeros, and the quality is the one `lcodec encode -b`
+// picks for the bare input. A shorter input needs the apad form below, and
+// the search then sees the padding zeros after it, which cost few bits: the
+// quality can differ from (usually exceed) what `lcodec encode -b` picks for
+// the bare input. Unpadded, an input shorter than 10 s never reaches the
+// search and comes out silent.
 //
 // Latency: the encoder codes a chunk (runtime::ChunkSamples of the default 4
 // seconds, as `lcodec encode` does) once the analysis margin after it has
@@ -25,7 +43,8 @@
 // arrived (its synthesis margin). So an input sample may wait two chunks
 // plus the analysis margin (plus the resamplers' look-ahead when the rate is
 // not the model's) before its decoded sample exists; every output sample is
-// delayed by that much, and the first `latency` output samples are silence.
+// delayed by that much (or by the bitrate's 10 s prefix, if longer), and the
+// first `latency` output samples are silence.
 // LADSPA has no end-of-stream call: with latency=1 FFmpeg drops those first
 // samples and feeds `latency` zeros after the input, which pushes the last
 // samples out, so the output has the input's length and timing. Without it
@@ -56,6 +75,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/audio_bitrate.h"
 #include "decoder/audio_decoder.h"
 #include "encoder/audio_encoder.h"
 #include "runtime/audio_layout.h"
@@ -71,7 +91,13 @@ using namespace lcodec;
 // plugin's output identical to the command line's.
 constexpr int kThreads = 2;
 
+// Then the audio inputs and outputs, then the bitrate (BitratePort).
 enum ControlPort : unsigned long { kQualityPort = 0, kLatencyPort = 1, kFirstAudioPort = 2 };
+
+constexpr unsigned long BitratePort(int channels) { return kFirstAudioPort + 2 * static_cast<unsigned long>(channels); }
+
+// FFmpeg hands the plugin floats; the stream's header says so.
+constexpr int kBitDepth = 32;
 
 // Output frames a Resampler from `in_rate` to `out_rate` holds back while its
 // filter waits for input ahead of them: measured on a second of silence, plus
@@ -90,14 +116,20 @@ Status ResamplerHoldback(int in_rate, int out_rate, int64_t* frames) {
 struct Instance {
   int channels = 0;
   int rate = 0;
-  int64_t latency = 0;  // output samples
+  int64_t codec_latency = 0;  // output samples, at a fixed quality
+  int64_t latency = 0;        // output samples, as reported: set at the first block
   runtime::AudioModel model;
   std::vector<LADSPA_Data*> inputs, outputs;
   LADSPA_Data* quality_port = nullptr;
   LADSPA_Data* latency_port = nullptr;
+  LADSPA_Data* bitrate_port = nullptr;
 
   bool started = false;
   Status failure;  // the first failure; the output is silent after it
+  double bits_per_second = 0;  // the bitrate control at the first block; 0: off
+  bool searching = false;      // holding the prefix the bitrate's quality is searched on
+  Audio prefix;
+  encoder::AudioEncodeOptions encode;
   encoder::AudioEncoder encoder;
   decoder::AudioDecoder decoder;
   std::vector<float> block;             // this block's input, interleaved
@@ -134,9 +166,16 @@ struct Instance {
     // Model-rate samples an input sample may wait, then in output samples.
     const int64_t wait = 2 * runtime::ChunkSamples(model, encoder::AudioEncodeOptions().chunk_seconds) +
                          model.analysis_margin() + encoder_holdback;
-    latency = (wait * rate + model_rate - 1) / model_rate + decoder_holdback;
-    silence_left = latency;
+    codec_latency = (wait * rate + model_rate - 1) / model_rate + decoder_holdback;
     return Status::Ok();
+  }
+
+  // The bitrate control in bits per second; 0 when off or not connected.
+  double TargetBitsPerSecond() const { return bitrate_port && *bitrate_port > 0 ? 1000.0 * *bitrate_port : 0; }
+
+  // With a bitrate nothing is coded before the prefix its quality is searched on is in.
+  int64_t LatencyFor(double target_bits_per_second) const {
+    return target_bits_per_second > 0 ? std::max(codec_latency, apps::RatePrefixFrames(rate)) : codec_latency;
   }
 
   double Quality() const {
@@ -148,14 +187,27 @@ struct Instance {
     return clamped;
   }
 
+  // Latches the controls and the latency, and starts the codec unless the
+  // quality has to wait for the bitrate's search.
   Status Start() {
     started = true;
     torch::set_num_threads(kThreads);  // on the thread that runs the transforms (a per-thread setting)
-    encoder::AudioEncodeOptions encode;
-    encode.quality = Quality();
     encode.threads = kThreads;
+    bits_per_second = TargetBitsPerSecond();
+    latency = LatencyFor(bits_per_second);
+    silence_left = latency;
+    searching = bits_per_second > 0;
+    if (searching) {
+      prefix = Audio{rate, channels, kBitDepth, {}};
+      return Status::Ok();
+    }
+    return StartCodec(Quality());
+  }
+
+  Status StartCodec(double quality) {
+    encode.quality = quality;
     bitstream::StreamHeader header;
-    LCODEC_RETURN_IF_ERROR(encoder.Start(&model, rate, channels, 32, encode, &header));
+    LCODEC_RETURN_IF_ERROR(encoder.Start(&model, rate, channels, kBitDepth, encode, &header));
     // The stream has no end the decoder could know of: it must emit every
     // sample it can, never stop at a length.
     header.frame_count = std::numeric_limits<uint64_t>::max();
@@ -164,10 +216,10 @@ struct Instance {
     return decoder.Start(&model, header, decode);
   }
 
-  // Codes `block` and queues the decoded frames that come out.
-  Status Code(int64_t frames) {
+  // Codes `frames` interleaved frames and queues the decoded frames that come out.
+  Status Code(const float* samples, int64_t frames) {
     sections.clear();
-    LCODEC_RETURN_IF_ERROR(encoder.Write(block.data(), frames, &sections));
+    LCODEC_RETURN_IF_ERROR(encoder.Write(samples, frames, &sections));
     for (const bitstream::Section& section : sections) {
       LCODEC_RETURN_IF_ERROR(decoder.Add(section, &ready));
       decoded.insert(decoded.end(), ready.samples.begin(), ready.samples.end());
@@ -175,18 +227,36 @@ struct Instance {
     return Status::Ok();
   }
 
+  // Holds `frames` more frames of the prefix; once it is complete, finds the
+  // quality on it as `lcodec encode -b` does and codes everything so far.
+  Status Search(const float* samples, int64_t frames) {
+    const int64_t prefix_frames = apps::RatePrefixFrames(rate);
+    const int64_t taken = std::min(frames, prefix_frames - prefix.frames());
+    prefix.samples.insert(prefix.samples.end(), samples, samples + taken * channels);
+    if (prefix.frames() < prefix_frames) return Status::Ok();
+    searching = false;
+    double quality = 0;
+    LCODEC_RETURN_IF_ERROR(apps::QualityForBitrate(model, prefix, bits_per_second, encode, &quality));
+    std::fprintf(stderr, "lcodec LADSPA filter: quality %.4f for %g kbps\n", quality, bits_per_second / 1000);
+    LCODEC_RETURN_IF_ERROR(StartCodec(quality));
+    LCODEC_RETURN_IF_ERROR(Code(prefix.samples.data(), prefix.frames()));
+    prefix = Audio();  // its memory is no longer needed
+    return Code(samples + taken * channels, frames - taken);
+  }
+
   void Run(unsigned long frames) {
-    if (latency_port) *latency_port = static_cast<LADSPA_Data>(latency);
     if (!started) {
       const Status status = Start();
       if (!status.ok()) Report(status);
     }
+    if (latency_port) *latency_port = static_cast<LADSPA_Data>(latency);
     // All input is read before any output is written: FFmpeg may run in place.
     block.resize(frames * static_cast<size_t>(channels));
     for (unsigned long i = 0; i < frames; ++i)
       for (int c = 0; c < channels; ++c) block[i * channels + c] = inputs[c][i];
     if (failure.ok()) {
-      const Status status = Code(static_cast<int64_t>(frames));
+      const auto count = static_cast<int64_t>(frames);
+      const Status status = searching ? Search(block.data(), count) : Code(block.data(), count);
       if (!status.ok()) Report(status);
     }
     for (unsigned long i = 0; i < frames; ++i) {
@@ -206,10 +276,10 @@ struct Instance {
   }
 };
 
-// The two plugins' port tables: quality, latency, then the audio inputs and outputs.
+// The two plugins' port tables: quality, latency, the audio inputs and outputs, then bitrate.
 template <int kChannels>
 struct Ports {
-  static constexpr unsigned long kCount = kFirstAudioPort + 2 * kChannels;
+  static constexpr unsigned long kCount = BitratePort(kChannels) + 1;
   LADSPA_PortDescriptor descriptors[kCount];
   const char* names[kCount];
   LADSPA_PortRangeHint hints[kCount] = {};
@@ -223,6 +293,10 @@ struct Ports {
       descriptors[kFirstAudioPort + i] = (i < kChannels ? LADSPA_PORT_INPUT : LADSPA_PORT_OUTPUT) | LADSPA_PORT_AUDIO;
       names[kFirstAudioPort + i] = audio_names[i];
     }
+    descriptors[BitratePort(kChannels)] = LADSPA_PORT_INPUT | LADSPA_PORT_CONTROL;
+    names[BitratePort(kChannels)] = "bitrate in kbps (0: use quality)";
+    // A default makes the control optional, so that c0 alone keeps working.
+    hints[BitratePort(kChannels)] = {LADSPA_HINT_BOUNDED_BELOW | LADSPA_HINT_DEFAULT_0, 0, 0};
   }
 };
 
@@ -244,14 +318,16 @@ void ConnectPort(LADSPA_Handle handle, unsigned long port, LADSPA_Data* data) {
   const auto channels = static_cast<unsigned long>(instance->channels);
   if (port == kQualityPort) instance->quality_port = data;
   else if (port == kLatencyPort) instance->latency_port = data;
+  else if (port == BitratePort(instance->channels)) instance->bitrate_port = data;
   else if (port < kFirstAudioPort + channels) instance->inputs[port - kFirstAudioPort] = data;
   else if (port < kFirstAudioPort + 2 * channels) instance->outputs[port - kFirstAudioPort - channels] = data;
 }
 
-// Hosts may read the latency before the first block.
+// Hosts may read the latency before the first block; it follows the bitrate control until then.
 void Activate(LADSPA_Handle handle) {
   Instance* instance = Get(handle);
-  if (instance->latency_port) *instance->latency_port = static_cast<LADSPA_Data>(instance->latency);
+  if (instance->latency_port)
+    *instance->latency_port = static_cast<LADSPA_Data>(instance->LatencyFor(instance->TargetBitsPerSecond()));
 }
 
 void Run(LADSPA_Handle handle, unsigned long frames) { Get(handle)->Run(frames); }

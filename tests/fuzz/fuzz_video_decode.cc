@@ -1,6 +1,7 @@
 // Fuzz target for the video decoder behind a valid header: the VINF time
-// base, each FRAM's timestamp, payload split and entropy-coded payload, the
-// frame count against the FRAM sections present, unknown sections.
+// base, each FRAM's timestamp, type, payload split and entropy-coded
+// payload (mode maps and the residuals they select included), the frame
+// count against the FRAM sections present, unknown sections.
 //
 // The input is an lcodec video stream (the seeds in tests/corpus/video_decode
 // are real ones, made with the tiny test model). As fuzz_image_decode does,

@@ -1,0 +1,110 @@
+// Block modes of predicted video frames (runtime/block_modes.h) and the
+// encoder's search for them (encoder/block_mode_search.h), on hand-made
+// latents whose best modes are known.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <vector>
+
+#include "encoder/block_mode_search.h"
+#include "entropy/symbol_coder.h"
+#include "runtime/block_modes.h"
+
+namespace lcodec {
+namespace {
+
+using runtime::kIntraBlock;
+using runtime::kSkipBlock;
+using runtime::kTemporalBlock;
+
+// 16 CDFs of a discretized Laplacian over -30..30 whose scale doubles every
+// 2 indexes, like the Gaussian scale table of a real model.
+entropy::CdfTable ScaleTable() {
+  std::vector<std::vector<double>> pmfs;
+  for (int index = 0; index < 16; ++index) {
+    const double scale = 0.1 * std::pow(2.0, index / 2.0);
+    std::vector<double> pmf;
+    for (int v = -30; v <= 30; ++v) pmf.push_back(std::exp(-std::abs(v) / scale));
+    pmfs.push_back(pmf);
+  }
+  entropy::CdfTable table;
+  EXPECT_TRUE(entropy::CdfTable::FromPmfs(pmfs, std::vector<double>(16, 1e-9), std::vector<int32_t>(16, -30), &table)
+                  .ok());
+  return table;
+}
+
+TEST(BlockModes, ModeTableChecksItsFrequencies) {
+  entropy::CdfTable table;
+  EXPECT_TRUE(runtime::ModeTable({1, 1, 1}, &table).ok());
+  EXPECT_TRUE(runtime::ModeTable({65000, 500, 35}, &table).ok());
+  EXPECT_EQ(runtime::ModeTable({0, 1, 1}, &table).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(runtime::ModeTable({65000, 500, 36}, &table).code(), Status::Code::kCorrupt);  // leaves no escape
+  EXPECT_EQ(runtime::CheckModes({0, 1, 2}).code(), Status::Code::kOk);
+  EXPECT_EQ(runtime::CheckModes({0, 3}).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(runtime::CheckModes({-1}).code(), Status::Code::kCorrupt);
+}
+
+TEST(BlockModes, CodedSymbolsAndReconstructionFollowTheModes) {
+  // 2 channels x 3 positions: intra, temporal, skip.
+  const std::vector<int32_t> modes = {kIntraBlock, kTemporalBlock, kSkipBlock};
+  std::vector<uint16_t> indexes;
+  runtime::CodedSymbolIndexes({5, 3, 7, 1, 10, 4}, modes, 2, &indexes);
+  EXPECT_EQ(indexes, (std::vector<uint16_t>{5, 1, 1, 8}));  // temporal: lowered by 2, not below 0
+
+  const std::vector<int32_t> intra = {1, 2, 3, 4, 5, 6}, temporal = {-1, -2, 0, -4, -5, 0};
+  std::vector<int32_t> coded;
+  encoder::CodedSymbols(intra, temporal, modes, &coded);
+  EXPECT_EQ(coded, (std::vector<int32_t>{1, -2, 4, -5}));
+
+  const torch::Tensor means = torch::tensor({0.25f, 0.5f, 0.75f, 1.f, 1.25f, 1.5f}).reshape({1, 2, 1, 3});
+  const torch::Tensor reference = torch::tensor({10.f, 20.f, 30.f, 40.f, 50.f, 60.f}).reshape({1, 2, 1, 3});
+  const torch::Tensor y_hat = runtime::ReconstructLatent(coded, means, reference, modes);
+  const std::vector<float> expected = {1.25f, 18.f, 30.f, 5.f, 45.f, 60.f};
+  EXPECT_TRUE(torch::equal(y_hat, torch::tensor(expected).reshape({1, 2, 1, 3})));
+}
+
+TEST(BlockModeSearch, PicksTheCheapestModeOfEachPosition) {
+  const entropy::CdfTable table = ScaleTable();
+  // 4 channels x 3 positions, all with scale index 12 (a wide
+  // distribution). Position 0: the previous frame is far off, the intra
+  // residual small -> intra. Position 1: the previous frame is close but
+  // not exact -> temporal. Position 2: the previous frame is exact -> skip.
+  const size_t positions = 3;
+  std::vector<uint16_t> indexes(12, 12);
+  std::vector<int32_t> intra(12), temporal(12);
+  for (int c = 0; c < 4; ++c) {
+    intra[c * 3 + 0] = 1, temporal[c * 3 + 0] = 25;
+    intra[c * 3 + 1] = 9, temporal[c * 3 + 1] = c % 2;
+    intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
+  }
+  encoder::BlockModeChoice choice;
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &choice).ok());
+  EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kTemporalBlock, kSkipBlock}));
+  EXPECT_GT(choice.scale_shift, 0);  // temporal residuals of 0 and 1 want a narrower CDF
+  entropy::CdfTable mode_table;
+  EXPECT_TRUE(runtime::ModeTable(choice.mode_frequencies, &mode_table).ok());
+
+  // The symbols and CDF indexes the choice implies round-trip through the coder.
+  std::vector<int32_t> coded;
+  std::vector<uint16_t> coded_indexes;
+  encoder::CodedSymbols(intra, temporal, choice.modes, &coded);
+  runtime::CodedSymbolIndexes(indexes, choice.modes, choice.scale_shift, &coded_indexes);
+  ASSERT_EQ(coded.size(), coded_indexes.size());
+  std::vector<uint8_t> blob;
+  ASSERT_TRUE(entropy::EncodeSymbols(table, coded.data(), coded_indexes.data(), coded.size(), {}, &blob).ok());
+  std::vector<int32_t> decoded(coded.size());
+  ASSERT_TRUE(entropy::DecodeSymbols(table, blob.data(), blob.size(), coded_indexes.data(), coded.size(), 1,
+                                     decoded.data()).ok());
+  EXPECT_EQ(decoded, coded);
+
+  // A skip is refused where any channel's temporal residual is not 0.
+  temporal[2] = 1;
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &choice).ok());
+  EXPECT_NE(choice.modes[2], kSkipBlock);
+  EXPECT_EQ(encoder::ChooseBlockModes(table, indexes, intra, temporal, 5, &choice).code(),
+            Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace lcodec
