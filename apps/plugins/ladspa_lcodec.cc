@@ -91,7 +91,8 @@ using namespace lcodec;
 // plugin's output identical to the command line's.
 constexpr int kThreads = 2;
 
-// Then the audio inputs and outputs, then the bitrate (BitratePort).
+// Port numbers: quality, latency, the audio inputs then outputs, and the
+// bitrate last (BitratePort), added after the others kept their numbers.
 enum ControlPort : unsigned long { kQualityPort = 0, kLatencyPort = 1, kFirstAudioPort = 2 };
 
 constexpr unsigned long BitratePort(int channels) { return kFirstAudioPort + 2 * static_cast<unsigned long>(channels); }
