@@ -1,4 +1,5 @@
 // lcodec info: what a stream holds, without decoding it.
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -39,15 +40,24 @@ std::string Hex(const bitstream::ModelId& model_id) {
   return id;
 }
 
-// A video's audio track, from its VINF and AINF sections.
-struct VideoAudio {
-  bool present = false;
+// A video's audio track, from its VINF and AINF sections, and how its
+// frames are coded, from each FRAM's type.
+struct VideoSections {
+  bool present = false;  // an audio track
   runtime::VideoFormat format;
   runtime::AudioTrackInfo track;
   uint64_t bytes = 0;  // AUDC bodies
+  std::array<uint64_t, runtime::kFrameTypeCount> frame_types{};  // intra, predicted, repeat
+  uint64_t other_frames = 0;              // of an unknown type
 
-  Status Read(const bitstream::Section& section, const bitstream::ParseLimits& limits) {
-    if (section.tag == runtime::kVideoInfoTag) {
+  Status Read(const bitstream::Section& section, const bitstream::ParseLimits& limits, bool typed_frames) {
+    if (section.tag == runtime::kFrameTag) {
+      bitstream::ByteReader reader(section.body.data(), section.body.size());
+      runtime::FramePrefix prefix;
+      runtime::VisitFramePrefix(reader, &prefix, typed_frames);
+      const size_t type = static_cast<size_t>(prefix.type);
+      ++(type < frame_types.size() ? frame_types[type] : other_frames);
+    } else if (section.tag == runtime::kVideoInfoTag) {
       bitstream::ByteReader reader(section.body.data(), section.body.size());
       runtime::VisitVideoInfo(reader, &format);
     } else if (section.tag == runtime::kAudioInfoTag) {
@@ -81,7 +91,8 @@ int InfoMain(int argc, char** argv) {
   if (!status.ok()) return Fail("info", status);
   uint64_t payload = 0, count = 0;
   const bool video = reader.header().modality == bitstream::Modality::kVideo;
-  VideoAudio video_audio;
+  VideoSections video_audio;
+  const bool typed_frames = (reader.header().flags & bitstream::kFlagPredictedFrames) != 0;
   // Runs of one tag (an hour of audio has ~900 AUDC chunks) are summed up.
   std::vector<SectionRun> runs;
   for (bool at_end = false;;) {
@@ -89,7 +100,7 @@ int InfoMain(int argc, char** argv) {
     status = reader.Next(&section, &at_end);
     if (!status.ok()) return Fail("info", status);
     if (at_end) break;
-    if (video) status = video_audio.Read(section, LimitsFromOptions(args));
+    if (video) status = video_audio.Read(section, LimitsFromOptions(args), typed_frames);
     if (!status.ok()) return Fail("info", status);
     payload += section.body.size();
     ++count;
@@ -128,6 +139,11 @@ int InfoMain(int argc, char** argv) {
                   a.sample_rate, a.channels, a.bit_depth, static_cast<unsigned long long>(a.frame_count),
                   video_audio.seconds(), video_audio.start_seconds(), video_audio.kbps(), a.quality,
                   a.model_name.c_str(), Hex(a.model_id).c_str());
+    if (video)
+      std::printf(", \"intra_frames\": %llu, \"predicted_frames\": %llu, \"repeated_frames\": %llu",
+                  static_cast<unsigned long long>(video_audio.frame_types[0]),
+                  static_cast<unsigned long long>(video_audio.frame_types[1]),
+                  static_cast<unsigned long long>(video_audio.frame_types[2]));
     std::printf("}\n");
   } else {
     std::printf("modality:  %s\n", ModalityName(h.modality));
@@ -138,6 +154,14 @@ int InfoMain(int argc, char** argv) {
     else
       std::printf("size:      %ux%u, %u channel(s), %u-bit\n", h.width, h.height, h.channels, h.bit_depth);
     std::printf("quality:   %.4f\nmodel:     %s (sha256 %s)\n", h.quality, h.model_name.c_str(), id.c_str());
+    if (video) {
+      const std::string unknown =
+          video_audio.other_frames ? ", " + std::to_string(video_audio.other_frames) + " of unknown types" : "";
+      std::printf("frames:    %llu intra, %llu predicted, %llu repeated%s\n",
+                  static_cast<unsigned long long>(video_audio.frame_types[0]),
+                  static_cast<unsigned long long>(video_audio.frame_types[1]),
+                  static_cast<unsigned long long>(video_audio.frame_types[2]), unknown.c_str());
+    }
     if (video_audio.present)
       std::printf("audio:     %u Hz, %u channel(s), %u-bit, %llu samples per channel (%.3f s) from %.6f s, "
                   "%.2f kbps at quality %.4f, model %s (sha256 %s)\n",

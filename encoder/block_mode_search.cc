@@ -19,17 +19,25 @@ using ModeCosts = std::array<double, kBlockModeCount>;
 // left out).
 class SymbolCosts {
  public:
-  explicit SymbolCosts(const entropy::CdfTable& table) : table_(table), log2_(entropy::kCdfTotal + 1) {
-    for (size_t freq = 1; freq < log2_.size(); ++freq) log2_[freq] = static_cast<float>(std::log2(double(freq)));
-  }
+  explicit SymbolCosts(const entropy::CdfTable& table) : table_(table), log2_(Log2Table()) {}
   float Bits(uint16_t index, int32_t value) const {
     const entropy::CdfTable::Interval in = table_.IntervalOf(index, value);
     return static_cast<float>(entropy::kCdfPrecision) - log2_[in.freq] + (in.escape ? 6.0f : 0.0f);
   }
 
  private:
+  // log2 of every frequency, computed once per process.
+  static const std::vector<float>& Log2Table() {
+    static const std::vector<float> table = [] {
+      std::vector<float> log2(entropy::kCdfTotal + 1);
+      for (size_t freq = 1; freq < log2.size(); ++freq) log2[freq] = static_cast<float>(std::log2(double(freq)));
+      return log2;
+    }();
+    return table;
+  }
+
   const entropy::CdfTable& table_;
-  std::vector<float> log2_;
+  const std::vector<float>& log2_;
 };
 
 // The mode map's frequencies for these mode counts, as the coder will use them.
@@ -73,6 +81,8 @@ Status ChooseBlockModes(const entropy::CdfTable& y_table, const std::vector<uint
     cost[kIntraBlock] += bits.Bits(scale_indexes[value], intra_symbols[value]);
     if (temporal_symbols[value] != 0) cost[kSkipBlock] = std::numeric_limits<double>::infinity();
   }
+  out->intra_bits = 0;
+  for (const ModeCosts& cost : costs) out->intra_bits += cost[kIntraBlock];
   std::vector<int32_t> modes(positions);
   out->estimated_bits = std::numeric_limits<double>::infinity();
   for (int shift = 0; shift <= kMaxScaleShift; shift += 2) {

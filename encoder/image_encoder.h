@@ -52,7 +52,8 @@ struct ImageLatent {
 
 // Grayscale and RGB, 8 or 16 bits. RGBA is refused (Unsupported): the model
 // codes colour only, and silently dropping alpha would lose data. Fills the
-// stats' transform_seconds; its other fields are the caller's.
+// stats' transform_seconds and entropy_seconds (z's coding); its other
+// fields are the caller's.
 Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImageLatent* out, ImageEncodeStats* stats = nullptr);
 

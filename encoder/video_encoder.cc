@@ -153,7 +153,10 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
   LCODEC_RETURN_IF_ERROR(AnalyzeImageLatent(model_, frame, image_options, &latent, stats));
   runtime::FramePrefix prefix;
   prefix.pts = static_cast<uint64_t>(pts);
-  LCODEC_RETURN_IF_ERROR(CodeFrame(latent, image_options, &prefix, stats));
+  // This frame's y_hat becomes the reference only once the frame is written:
+  // after a failed write, the next frame must not refer to a missing one.
+  torch::Tensor next_reference = reference_;
+  LCODEC_RETURN_IF_ERROR(CodeFrame(latent, image_options, &prefix, &next_reference, stats));
 
   body_.clear();
   bitstream::ByteWriter writer(&body_);
@@ -162,6 +165,8 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
     writer.Bytes(blob->data(), blob->size());
   LCODEC_RETURN_IF_ERROR(writer_.Add(runtime::kFrameTag, body_.data(), body_.size()));
   LCODEC_RETURN_IF_ERROR(Flush());
+  reference_ = next_reference;
+  frames_since_intra_ = prefix.type == runtime::FrameType::kIntra ? 0 : frames_since_intra_ + 1;
   ++header_.frame_count;
   ++frame_types_[static_cast<size_t>(prefix.type)];
   last_pts_ = pts;
@@ -170,10 +175,10 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
 }
 
 // Picks the frame's type, codes its blobs into hyper_latent_, modes_ and
-// symbols_ (empty where the type has none) and moves reference_ on to this
+// symbols_ (empty where the type has none) and sets *reference to this
 // frame's y_hat exactly as the decoder will compute it.
 Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
-                               ImageEncodeStats* stats) {
+                               torch::Tensor* reference, ImageEncodeStats* stats) {
   hyper_latent_.clear();
   modes_.clear();
   symbols_.clear();
@@ -182,7 +187,7 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
   const bool intra_due = !reference_.defined() || frames_since_intra_ + 1 >= options_.keyframe_interval;
   LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
     status = ToSymbols(latent.y - latent.means, &intra_symbols);
-    if (status.ok() && !intra_due) status = ToSymbols(latent.y - reference_, &temporal_symbols);
+    if (status.ok() && !intra_due) status = ToSymbols(latent.y - *reference, &temporal_symbols);
   }));
   LCODEC_RETURN_IF_ERROR(status);
   using Clock = std::chrono::steady_clock;
@@ -195,25 +200,23 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
     // The latent rounds to the previous frame's: nothing to send.
     prefix->type = runtime::FrameType::kRepeat;
   } else {
-    const double intra_bits = EstimatedBits(model_.y_table(), intra_symbols, latent.indexes);
     BlockModeChoice choice;
     if (!intra_due) {
       const size_t positions = static_cast<size_t>(latent.y.size(2) * latent.y.size(3));
       LCODEC_RETURN_IF_ERROR(ChooseBlockModes(model_.y_table(), latent.indexes, intra_symbols, temporal_symbols,
                                               positions, &choice));
     }
-    prefix->type = !intra_due && choice.estimated_bits < intra_bits ? runtime::FrameType::kPredicted
-                                                                    : runtime::FrameType::kIntra;
+    prefix->type = !intra_due && choice.estimated_bits < choice.intra_bits ? runtime::FrameType::kPredicted
+                                                                           : runtime::FrameType::kIntra;
     hyper_latent_ = std::move(latent.hyper_latent);
     if (prefix->type == runtime::FrameType::kIntra) {
       LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), intra_symbols.data(), latent.indexes.data(),
                                                     intra_symbols.size(), coding, &symbols_));
       LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
-        reference_ = torch::from_blob(intra_symbols.data(), latent.means.sizes(), torch::kInt32).to(torch::kFloat) +
+        *reference = torch::from_blob(intra_symbols.data(), latent.means.sizes(), torch::kInt32).to(torch::kFloat) +
                      latent.means;
       }));
-      estimated_bits = latent.hyper_latent_bits + intra_bits;
-      frames_since_intra_ = 0;
+      estimated_bits = latent.hyper_latent_bits + EstimatedBits(model_.y_table(), intra_symbols, latent.indexes);
     } else {
       entropy::CdfTable mode_table;
       LCODEC_RETURN_IF_ERROR(runtime::ModeTable(choice.mode_frequencies, &mode_table));
@@ -227,7 +230,7 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
       LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), coded.data(), coded_indexes.data(),
                                                     coded.size(), coding, &symbols_));
       LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
-        reference_ = runtime::ReconstructLatent(coded, latent.means, reference_, choice.modes);
+        *reference = runtime::ReconstructLatent(coded, latent.means, *reference, choice.modes);
       }));
       prefix->scale_shift = static_cast<uint8_t>(choice.scale_shift);
       prefix->mode_frequencies = choice.mode_frequencies;
@@ -238,7 +241,6 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
     prefix->hyper_latent_bytes = static_cast<uint32_t>(hyper_latent_.size());
     prefix->mode_bytes = static_cast<uint32_t>(modes_.size());
   }
-  if (prefix->type != runtime::FrameType::kIntra) ++frames_since_intra_;
   if (stats) {
     stats->entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
     stats->estimated_bits = estimated_bits;

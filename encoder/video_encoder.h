@@ -43,9 +43,8 @@ struct VideoEncodeOptions {
   double quality = 4;  // the model's range; the same for every frame
   int threads = 1;     // entropy-coding threads (transforms use torch's setting)
   runtime::ImageTiling tiling;
-  // An intra frame at least every this many frames (1: all intra), so that
-  // a decoder can start there and float differences between machines,
-  // which predicted frames carry forward, do not build up.
+  // An intra frame at least every this many frames (1: all intra): where a
+  // decoder can start, and where damage to a stream stops propagating.
   int keyframe_interval = 60;
   std::optional<VideoAudioTrack> audio;  // none: a video without sound
 };
@@ -92,7 +91,7 @@ class VideoEncoder {
   Status Flush();
   Status RewritePrefix();
   Status CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
-                   ImageEncodeStats* stats);
+                   torch::Tensor* reference, ImageEncodeStats* stats);
 
   runtime::ImageModel& model_;
   // The container is built in `staging_` and moved out to the file or to
@@ -117,7 +116,7 @@ class VideoEncoder {
   torch::Tensor reference_;
   int frames_since_intra_ = 0;
   std::vector<uint8_t> hyper_latent_, modes_, symbols_;
-  std::array<uint64_t, 3> frame_types_{};
+  std::array<uint64_t, runtime::kFrameTypeCount> frame_types_{};
   // The audio track.
   AudioEncoder audio_;
   runtime::AudioTrackInfo audio_info_;

@@ -5,7 +5,8 @@
 // model file carries those distributions as integer CDFs written by Python at
 // export time; the encoder and the decoder both use them exactly as stored,
 // so they agree bit for bit by construction. Nothing here recomputes floats
-// for real coding: FromPmfs exists for tests and the benchmark, and the
+// for real coding: FromPmfs serves tests, the benchmark and the video
+// encoder's mode maps (whose frequencies the stream then carries), and the
 // exporter mirrors it in numpy.
 //
 // CDF i codes the integer values offset[i] .. offset[i] + n_i - 1 as symbols

@@ -1,6 +1,7 @@
 #include "runtime/block_modes.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 namespace lcodec::runtime {
@@ -44,6 +45,10 @@ torch::Tensor ReconstructLatent(const std::vector<int32_t>& symbols, const torch
   const float* previous = ref.data_ptr<float>();
   float* out = y_hat.data_ptr<float>();
   const size_t positions = modes.size();
+  size_t coded = 0;
+  for (int64_t value = 0; value < mu.numel(); ++value) coded += modes[value % positions] != kSkipBlock;
+  if (coded != symbols.size() || ref.numel() != mu.numel())
+    throw std::invalid_argument("block modes: the symbols or the reference do not match the mode map");
   size_t next = 0;  // the next coded symbol
   for (int64_t value = 0; value < mu.numel(); ++value) {
     switch (modes[value % positions]) {

@@ -23,16 +23,19 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <tuple>
 #include <cstdint>
 #include <vector>
 
 #include "common/status.h"
 #include "entropy/cdf_table.h"
+#include "runtime/video_layout.h"
 
 namespace lcodec::runtime {
 
 enum BlockMode : int32_t { kIntraBlock = 0, kTemporalBlock = 1, kSkipBlock = 2 };
 inline constexpr int kBlockModeCount = 3;
+static_assert(std::tuple_size_v<decltype(FramePrefix::mode_frequencies)> == kBlockModeCount);
 
 // The mode map's table: one CDF over the modes 0..2 (and an escape, which
 // no valid map uses). Corrupt unless every frequency is >= 1 and they sum
@@ -51,7 +54,8 @@ void CodedSymbolIndexes(const std::vector<uint16_t>& scale_indexes, const std::v
 
 // y_hat (1, C, h, w) from the coded symbols (in coding order), the intra
 // means and the previous frame's y_hat (both (1, C, h, w), float). modes
-// holds h x w valid modes and symbols one per non-skip value.
+// holds h x w valid modes and symbols one per non-skip value (else it
+// throws std::invalid_argument).
 torch::Tensor ReconstructLatent(const std::vector<int32_t>& symbols, const torch::Tensor& means,
                                 const torch::Tensor& reference, const std::vector<int32_t>& modes);
 

@@ -46,6 +46,7 @@ enum class FrameType : uint8_t {
   kPredicted = 1,  // block modes against the previous frame's latent
   kRepeat = 2,     // the previous frame again: nothing coded
 };
+inline constexpr size_t kFrameTypeCount = 3;
 
 // What a FRAM body holds before its coded blobs. Streams without
 // kFlagPredictedFrames store only pts and hyper_latent_bytes: every frame
@@ -54,7 +55,7 @@ struct FramePrefix {
   uint64_t pts = 0;
   FrameType type = FrameType::kIntra;
   uint8_t scale_shift = 0;                       // predicted: k of runtime/block_modes.h
-  std::array<uint16_t, 3> mode_frequencies{};    // predicted: the mode map's CDF
+  std::array<uint16_t, 3> mode_frequencies{};    // predicted: the mode map's CDF, one per block mode
   uint32_t hyper_latent_bytes = 0;               // intra, predicted
   uint32_t mode_bytes = 0;                       // predicted
 };

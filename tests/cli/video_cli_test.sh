@@ -48,10 +48,11 @@ round_trip() {
 round_trip even 96x64 5 4
 round_trip odd 37x23 30000/1001 3
 
-# Decoding gives the same frames with 1, 2 and 4 threads.
+# Decoding gives the same frames with 1, 2 and 4 threads, predicted frames included.
+expect 0 "frames: 1 intra, 3 predicted" "$lcodec" encode -i "$work/even/in.mkv" -o "$work/even/p.lc" -m "$model" -q 8
 for t in 1 2 4; do
   mkdir -p "$work/t$t"
-  "$lcodec" decode -i "$work/even/v.lc" -o "$work/t$t/%03d.png" -m "$model" --threads $t > /dev/null
+  "$lcodec" decode -i "$work/even/p.lc" -o "$work/t$t/%03d.png" -m "$model" --threads $t > /dev/null
 done
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t2"
 check "decoding does not depend on --threads" diff -r "$work/t1" "$work/t4"
@@ -66,6 +67,7 @@ expect 0 "6 frames at" "$lcodec" decode -i "$work/still.lc" -o "$work/still/%03d
 check "a still clip decodes to 6 equal frames" [ "$(md5sum "$work"/still/*.png | awk '{print $1}' | sort -u | wc -l)" -eq 1 ]
 expect 0 '"intra_frames": 2, "predicted_frames": 0, "repeated_frames": 4' \
   "$lcodec" encode -i "$work/still.mkv" -o "$work/still.lc" -m "$model" --keyframe-interval 5 --json -y
+expect 0 "frames:    2 intra, 0 predicted, 4 repeated" "$lcodec" info -i "$work/still.lc"
 expect 1 "--keyframe-interval must be at least 1" \
   "$lcodec" encode -i "$work/still.mkv" -o "$work/c.lc" -m "$model" --keyframe-interval 0
 

@@ -8,6 +8,8 @@
 
 #include <array>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -18,6 +20,7 @@
 #include "encoder/image_encoder.h"
 #include "encoder/video_encoder.h"
 #include "runtime/audio_layout.h"
+#include "tests/bitstream/test_util.h"
 
 namespace lcodec {
 namespace {
@@ -228,7 +231,7 @@ class VideoCodecTest : public ::testing::Test {
   }
 
   runtime::ImageModel model_;
-  std::array<uint64_t, 3> frame_types_{};  // intra, predicted, repeat frames of the last Encode
+  std::array<uint64_t, runtime::kFrameTypeCount> frame_types_{};  // intra, predicted, repeat frames of the last Encode
   runtime::VideoFormat format_;
   runtime::AudioTrackInfo track_;
 };
@@ -402,12 +405,12 @@ TEST_F(VideoCodecTest, PredictedFramesDecodeTheSameWhateverTheThreadCount) {
   const std::vector<Image> frames = Scenes({0, 1, 2, 2, 5});
   const std::vector<uint8_t> stream = Encode(frames, Ticks(frames.size()), Format(64, 48), 8);
   ASSERT_GT(frame_types_[1], 0u);
-  Decoded one;
+  Decoded one, three;
   ASSERT_TRUE(Decode(stream, &one, 1).ok());
   torch::set_num_threads(3);
-  Decoded three;
-  ASSERT_TRUE(Decode(stream, &three, 3).ok());
+  const Status status = Decode(stream, &three, 3);
   torch::set_num_threads(1);
+  ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_EQ(three.frames.size(), one.frames.size());
   for (size_t i = 0; i < one.frames.size(); ++i) EXPECT_TRUE(three.frames[i].samples == one.frames[i].samples) << i;
 }
@@ -417,7 +420,8 @@ TEST_F(VideoCodecTest, StreamsWithoutFrameTypesStillDecode) {
   // frames intra), made from a new all-intra stream.
   const std::vector<Image> frames = Scenes({0, 1, 2});
   const std::vector<uint8_t> stream = Encode(frames, Ticks(3), Format(64, 48), 4, /*keyframe_interval=*/1);
-  std::vector<uint8_t> old = WithFrames(stream, [](size_t, std::vector<uint8_t>* body) { body->erase(body->begin() + 8); });
+  std::vector<uint8_t> old =
+      WithFrames(stream, [](size_t, std::vector<uint8_t>* body) { body->erase(body->begin() + 8); });
   old = WithHeader(old, [](bitstream::StreamHeader* h) { h->flags = 0; });
   Decoded expected, decoded;
   ASSERT_TRUE(Decode(stream, &expected).ok());
@@ -427,10 +431,26 @@ TEST_F(VideoCodecTest, StreamsWithoutFrameTypesStillDecode) {
   for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(decoded.frames[i].samples == expected.frames[i].samples) << i;
 }
 
+TEST_F(VideoCodecTest, VersionOneZeroStreamsDecode) {
+  // A stream lcodec 1.0 wrote (tests/corpus/video_decode), stamped with this
+  // run's tiny model's id: its bytes, version byte included, stay 1.0's.
+  std::ifstream in(std::string(LCODEC_VIDEO_CORPUS) + "/rgb_16x16_2f_5fps_q4.lc", std::ios::binary);
+  std::vector<uint8_t> stream((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(stream.size(), bitstream::testing::kHeadBodyOffset + 80);
+  ASSERT_EQ(stream[bitstream::testing::kMinorVersionOffset], 0);
+  std::copy(model_.id().begin(), model_.id().end(), stream.begin() + bitstream::testing::kHeadBodyOffset + 48);
+  bitstream::testing::Reseal(&stream);
+  Decoded decoded;
+  const Status status = Decode(stream, &decoded);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(decoded.frames.size(), 2u);
+  EXPECT_EQ(decoded.frames[0].width, 16);
+}
+
 TEST_F(VideoCodecTest, DamagedFrameTypesAndModeMapsAreErrors) {
   const std::vector<Image> frames = Scenes({0, 1, 1});
   const std::vector<uint8_t> stream = Encode(frames, Ticks(3), Format(64, 48), 8);
-  ASSERT_EQ(frame_types_, (std::array<uint64_t, 3>{1, 1, 1}));
+  ASSERT_EQ(frame_types_, (std::array<uint64_t, runtime::kFrameTypeCount>{1, 1, 1}));
   auto expect_corrupt = [&](const std::vector<uint8_t>& damaged, const std::string& message) {
     Decoded decoded;
     const Status status = Decode(damaged, &decoded);
