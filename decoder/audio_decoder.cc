@@ -197,8 +197,9 @@ class AudioDecoder::Impl {
       if (left) parts.push_back(previous->y_hat.index({Slice(), Slice(), Slice(-left, torch::indexing::None)}));
       parts.push_back(chunk.y_hat);
       if (right) parts.push_back(next->y_hat.index({Slice(), Slice(), Slice(0, right)}));
-      const torch::Tensor x = runtime::SynthesizeChunk(*model_, torch::cat(parts, 2), left, chunk.y_hat.size(2),
-                                                       header_.quality)
+      const int64_t first_frame = chunk.start / stride - left;
+      const torch::Tensor x = runtime::SynthesizeChunk(*model_, torch::cat(parts, 2), first_frame, left,
+                                                       chunk.y_hat.size(2), header_.quality)
                                   .contiguous();
       out->assign(static_cast<size_t>(header_.channels), {});
       for (int c = 0; c < header_.channels; ++c) {

@@ -52,7 +52,7 @@ def bench(path: str, threads: int = 2, repeats: int = 20) -> None:
                 y = module.analysis(x, q)
                 z_hat = torch.round(module.hyper_analysis(y))
                 means, _ = module.hyper_synthesis(z_hat)
-                module.synthesis(torch.round(y - means) + means, q)
+                module.synthesis(torch.round(y - means) + means, q, 0)
             start = time.perf_counter()
             for _ in range(repeats):
                 y = module.analysis(x, q)
@@ -62,7 +62,7 @@ def bench(path: str, threads: int = 2, repeats: int = 20) -> None:
             start = time.perf_counter()
             for _ in range(repeats):
                 module.hyper_synthesis(z_hat)
-                module.synthesis(torch.round(y - means) + means, q)
+                module.synthesis(torch.round(y - means) + means, q, 0)
             decode = (time.perf_counter() - start) / repeats
             seconds = x.shape[-1] / SAMPLE_RATE
             print(f"q{q:g}, {threads} threads, per second of 48 kHz mono: encode transforms "

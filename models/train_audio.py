@@ -40,6 +40,8 @@ from train import save_atomically
 RATE_TARGETS_KBPS = tuple(5.0 * (80.0 / 5.0) ** (i / 7) for i in range(8))
 LAMBDA_RANGE = (1e-3, 1e4)
 AUX_LR = 0.05
+# Where mdct-power's synthesis weights live in mdct-noise (--init-from).
+RENAMED_FROM = {("mdct-power", "mdct-noise"): {"g_s.0.": "g_s.post."}}
 
 
 @torch.no_grad()
@@ -51,6 +53,25 @@ def adapt_lambdas(lambdas: torch.Tensor, levels: torch.Tensor, rate_kbps: torch.
         mean_rate = rate_kbps[levels == level].mean().clamp(min=1e-3)
         error = torch.log(mean_rate / targets[level])
         lambdas[level] = (lambdas[level] * torch.exp(-speed * error)).clamp(*LAMBDA_RANGE)
+
+
+def initialize_from(model: AudioHyperprior, front: str, path: str) -> None:
+    state = torch.load(path, map_location="cpu")
+    renames = RENAMED_FROM.get((state["front"], front), {})
+    weights = {}
+    for key, value in state["model"].items():
+        for old, new in renames.items():
+            if key.startswith(old):
+                key = new + key[len(old):]
+        weights[key] = value
+    try:
+        missing, unexpected = model.load_state_dict(weights, strict=False)
+    except RuntimeError as e:
+        raise SystemExit(f"{path} does not fit {front}: {e}")
+    if unexpected:
+        raise SystemExit(f"{path} holds weights that {front} has no place for: {', '.join(unexpected[:5])}")
+    print(f"initialized from {path} ({state['front']}, step {state['step']}); new: {', '.join(missing) or 'none'}",
+          flush=True)
 
 
 def export_now(model: AudioHyperprior, calibration, path: str, step: int) -> None:
@@ -65,7 +86,9 @@ def main() -> None:
     p.add_argument("--data", required=True, help="folder of training audio (the validation files are skipped)")
     p.add_argument("--checkpoint", required=True, help="checkpoint file (read if present, rewritten as training goes)")
     p.add_argument("--cache", default="/work/checkpoints/audio-cache", help="decoded-audio cache folder")
-    p.add_argument("--front", default="mdct-power", choices=sorted(FRONT_ENDS))
+    p.add_argument("--front", default="mdct-noise", choices=sorted(FRONT_ENDS))
+    p.add_argument("--init-from", help="start a new --checkpoint from another checkpoint's weights (its gains, "
+                   "transforms and entropy models; layers it lacks keep their initial values)")
     p.add_argument("--c", type=int, default=192)
     p.add_argument("--m", type=int, default=256)
     p.add_argument("--n", type=int, default=64)
@@ -116,6 +139,8 @@ def main() -> None:
         aux_optimizer.load_state_dict(state["aux_optimizer"])
         step = state["step"]
         print(f"resumed from {args.checkpoint} at step {step}", flush=True)
+    elif args.init_from:
+        initialize_from(model, args.front, args.init_from)
     for group in optimizer.param_groups:
         group["lr"] = args.lr * group.get("lr_scale", 1.0)
     # The quantiles only set the table ranges; with few steps they must move fast.

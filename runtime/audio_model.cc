@@ -31,8 +31,19 @@ Status AudioModel::Load(const std::string& path, AudioModel* out) {
   model.analysis_margin_ = static_cast<int>(analysis_margin);
   model.synthesis_margin_ = static_cast<int>(synthesis_margin);
   model.tail_padding_ = static_cast<int>(tail_padding);
+  size_t synthesis_arguments = 0;
+  LCODEC_RETURN_IF_ERROR(model.SynthesisArgumentCount(path, &synthesis_arguments));
+  if (synthesis_arguments != 2 && synthesis_arguments != 3)
+    return Status::InvalidArgument("'" + path + "': the model's synthesis takes " +
+                                   std::to_string(synthesis_arguments) + " arguments, not 2 or 3");
+  model.synthesis_takes_position_ = synthesis_arguments == 3;
   *out = std::move(model);
   return Status::Ok();
+}
+
+torch::Tensor AudioModel::Synthesis(const torch::Tensor& y_hat, double quality, int64_t first_frame) {
+  if (!synthesis_takes_position_) return ModelFile::Synthesis(y_hat, quality);
+  return RunSynthesis({y_hat, quality, first_frame});
 }
 
 }  // namespace lcodec::runtime

@@ -5,8 +5,10 @@
 //   Analysis(x (B, 1, T) in [-1, 1], quality) -> y (B, M, T / latent_stride)
 //   HyperAnalysis(y) -> z (B, N, T / downsampling)
 //   HyperSynthesis(z_hat) -> means, indexes, each (B, M, T / latent_stride)
-//   Synthesis(y_hat, quality) -> x_hat (B, 1, T)
-// with T a multiple of downsampling(), at sample_rate().
+//   Synthesis(y_hat, quality, first_frame) -> x_hat (B, 1, T)
+// with T a multiple of downsampling(), at sample_rate(). first_frame is the
+// position of y_hat's first latent step in the whole signal: the synthesis
+// of models with noise filling adds noise that depends on it.
 #ifndef LCODEC_RUNTIME_AUDIO_MODEL_H_
 #define LCODEC_RUNTIME_AUDIO_MODEL_H_
 
@@ -34,12 +36,15 @@ class AudioModel : public ModelFile {
   // approximately (an MDCT's last hop). 0 for files without the attribute.
   int tail_padding() const { return tail_padding_; }
 
+  torch::Tensor Synthesis(const torch::Tensor& y_hat, double quality, int64_t first_frame);
+
  private:
   int sample_rate_ = 0;
   int latent_stride_ = 0;
   int analysis_margin_ = 0;
   int synthesis_margin_ = 0;
   int tail_padding_ = 0;
+  bool synthesis_takes_position_ = false;  // false in files exported before noise filling
 };
 
 }  // namespace lcodec::runtime

@@ -50,10 +50,10 @@ bool IndexesWithin(const torch::Tensor& indexes, size_t table_size) {
          (indexes.min().item<int64_t>() >= 0 && indexes.max().item<int64_t>() < static_cast<int64_t>(table_size));
 }
 
-torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t core_offset,
-                              int64_t core_length, double quality) {
+torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t first_frame,
+                              int64_t core_offset, int64_t core_length, double quality) {
   const int64_t stride = model.latent_stride();
-  const torch::Tensor x = model.Synthesis(y_hat, quality);
+  const torch::Tensor x = model.Synthesis(y_hat, quality, first_frame);
   CheckShape("reconstruction", x, y_hat.size(0), 1, y_hat.size(2) * stride);
   return x.index({Slice(), Slice(), Slice(core_offset * stride, (core_offset + core_length) * stride)});
 }

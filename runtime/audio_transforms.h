@@ -37,9 +37,10 @@ void HyperSynthesizeChunk(AudioModel& model, const torch::Tensor& z_hat, torch::
 bool IndexesWithin(const torch::Tensor& indexes, size_t table_size);
 
 // y_hat: (B, M, t) latents with the chunk at [core_offset, core_offset +
-// core_length), in latents -> the chunk's samples (B, 1, core_length * latent_stride).
-torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t core_offset,
-                              int64_t core_length, double quality);
+// core_length), in latents, and y_hat's first latent at `first_frame` of
+// the whole signal -> the chunk's samples (B, 1, core_length * latent_stride).
+torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t first_frame,
+                              int64_t core_offset, int64_t core_length, double quality);
 
 }  // namespace lcodec::runtime
 

@@ -129,9 +129,19 @@ void ModelFile::HyperSynthesis(const torch::Tensor& z_hat, torch::Tensor* means,
   *indexes = outputs->elements()[1].toTensor().contiguous();
 }
 
-torch::Tensor ModelFile::Synthesis(const torch::Tensor& y_hat, double quality) {
+torch::Tensor ModelFile::Synthesis(const torch::Tensor& y_hat, double quality) { return RunSynthesis({y_hat, quality}); }
+
+torch::Tensor ModelFile::RunSynthesis(std::vector<torch::IValue> inputs) {
   const ScopedTorchThreads fixed(kSynthesisThreads);  // the decoded output must not depend on --threads
-  return module_.get_method("synthesis")({y_hat, quality}).toTensor();
+  return module_.get_method("synthesis")(std::move(inputs)).toTensor();
+}
+
+Status ModelFile::SynthesisArgumentCount(const std::string& path, size_t* count) {
+  const Status status = Guard("not a complete lcodec model", [&] {
+    *count = module_.get_method("synthesis").function().getSchema().arguments().size() - 1;  // less `self`
+  });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  return Status::Ok();
 }
 
 }  // namespace lcodec::runtime

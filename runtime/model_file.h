@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bitstream/container.h"
 #include "common/status.h"
@@ -41,6 +42,12 @@ class ModelFile {
   torch::Tensor Synthesis(const torch::Tensor& y_hat, double quality);
 
  protected:
+  // The synthesis with other arguments than (y_hat, quality), such as an
+  // audio model's position (AudioModel::Synthesis).
+  torch::Tensor RunSynthesis(std::vector<torch::IValue> inputs);
+  // How many arguments the file's synthesis takes (not counting its module).
+  Status SynthesisArgumentCount(const std::string& path, size_t* count);
+
   // Loads and checks `path` as a model of `modality` ("image", "audio"); a
   // model file without the modality attribute is an image model (files
   // exported before audio existed). Never throws: a missing, foreign,

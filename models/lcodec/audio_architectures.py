@@ -1,8 +1,11 @@
 """Audio compression architecture: the image codec's mean-scale hyperprior on
 mono waveforms, variable rate with interpolated gain vectors.
 
-Five front ends share everything else:
-  * "mdct-power" (the default): the latent is a fixed orthonormal MDCT (hop
+Six front ends share everything else:
+  * "mdct-noise" (the default): mdct-power whose synthesis adds noise of a
+    learned, signal-dependent amplitude after the post-filter (NoiseFill),
+    so that bands quantized to zero keep their energy.
+  * "mdct-power": the latent is a fixed orthonormal MDCT (hop
     256 at 48 kHz), companded (signed square root, PowerLaw) and scaled per
     coefficient by the learned gains; the synthesis refines the dequantized
     coefficients with a learned residual stack of 1-D convolutions with GDN
@@ -36,7 +39,7 @@ import torch
 import torch.nn as nn
 
 from .architectures import code_latent, interpolate_gain
-from .audio_layers import GDN1d, MDCT, PowerLaw, conv1d, deconv1d
+from .audio_layers import GDN1d, MDCT, NoiseFill, PowerLaw, conv1d, deconv1d
 from .entropy_models import EntropyBottleneck, GaussianConditional
 from .layers import Residual
 
@@ -107,7 +110,29 @@ def mdct_power_transforms(c: int, m: int, exponent: float = 0.5):
     return g_a, g_s, m, m
 
 
-FRONT_ENDS = {"mdct-power": mdct_power_transforms, "mdct-post": mdct_post_transforms,
+class NoiseFilledSynthesis(nn.Module):
+    """mdct-power's synthesis with NoiseFill between the post-filter and the
+    expansion. first_frame: the absolute latent frame of y's first column
+    (the noise is a function of position, whatever the chunking)."""
+
+    def __init__(self, c: int, m: int, exponent: float):
+        super().__init__()
+        self.post = Residual(nn.Sequential(conv1d(m, c), GDN1d(c, inverse=True), conv1d(c, c),
+                                           GDN1d(c, inverse=True), conv1d(c, m)))
+        self.noise = NoiseFill(m, c)
+        self.expand = PowerLaw(exponent, inverse=True)
+        self.imdct = InverseMDCT(MDCT(m))
+
+    def forward(self, y: torch.Tensor, first_frame: int = 0) -> torch.Tensor:
+        return self.imdct(self.expand(self.noise(self.post(y), first_frame)))
+
+
+def mdct_noise_transforms(c: int, m: int, exponent: float = 0.5):
+    g_a = nn.Sequential(MDCT(m), PowerLaw(exponent))
+    return g_a, NoiseFilledSynthesis(c, m, exponent), m, m
+
+
+FRONT_ENDS = {"mdct-noise": mdct_noise_transforms, "mdct-power": mdct_power_transforms, "mdct-post": mdct_post_transforms,
               "mdct-residual": mdct_residual_transforms, "mdct": mdct_transforms, "waveform": waveform_transforms}
 DOWNSAMPLING = 2048  # samples per hyper-latent step
 
@@ -129,7 +154,7 @@ def hyper_transforms(m: int, n: int, stride: int):
 class AudioHyperprior(nn.Module):
     """Mean-scale hyperprior over (B, 1, T) mono signals in [-1, 1]."""
 
-    def __init__(self, c: int = 192, m: int = 256, n: int = 64, front: str = "mdct-power",
+    def __init__(self, c: int = 192, m: int = 256, n: int = 64, front: str = "mdct-noise",
                  levels: int = len(AUDIO_LAMBDAS)):
         super().__init__()
         self.c, self.m, self.n, self.front, self.levels = c, m, n, front, levels

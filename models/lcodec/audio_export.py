@@ -12,10 +12,26 @@ import torch
 import torch.nn as nn
 
 from .architectures import interpolate_gain
-from .audio_architectures import SAMPLE_RATE, AudioHyperprior
+from .audio_architectures import SAMPLE_RATE, AudioHyperprior, NoiseFilledSynthesis
 from .export import QUALITY_MIN, init_codec_module, save_model_file
 
 MARGIN_TOLERANCE = 1e-4  # chunked vs whole-signal transform, relative to the output's peak
+
+
+class PositionIndependent(nn.Module):
+    """A synthesis without noise, called like NoiseFilledSynthesis."""
+
+    def __init__(self, synthesis: nn.Module):
+        super().__init__()
+        self.synthesis = synthesis
+
+    def forward(self, y: torch.Tensor, first_frame: int) -> torch.Tensor:
+        return self.synthesis(y)
+
+
+def positional_synthesis(model: AudioHyperprior) -> nn.Module:
+    """model's synthesis as a module called with (y, first_frame)."""
+    return model.g_s if isinstance(model.g_s, NoiseFilledSynthesis) else PositionIndependent(model.g_s)
 
 
 class AudioCodecModule(nn.Module):
@@ -34,6 +50,7 @@ class AudioCodecModule(nn.Module):
                  margins: Tuple[int, int, int, int]):
         super().__init__()
         init_codec_module(self, model, calibration, model.m, name, "audio")
+        self.g_s = positional_synthesis(model)
         self.sample_rate = SAMPLE_RATE
         self.latent_stride = model.latent_stride
         self.downsampling = model.downsampling
@@ -61,34 +78,40 @@ class AudioCodecModule(nn.Module):
         return means.squeeze(2), indexes.squeeze(2)
 
     @torch.jit.export
-    def synthesis(self, y_hat: torch.Tensor, quality: float) -> torch.Tensor:
-        return self.g_s(y_hat * self._gain(self.log_inverse_gain, quality))
+    def synthesis(self, y_hat: torch.Tensor, quality: float, first_frame: int) -> torch.Tensor:
+        """first_frame: the position of y_hat's first column in the whole
+        latent (the decoder's noise fill depends on it; files exported
+        before it existed take y_hat and quality only)."""
+        return self.g_s(y_hat * self._gain(self.log_inverse_gain, quality), first_frame)
 
     def forward(self, x: torch.Tensor, quality: float) -> torch.Tensor:
         """Round trip without entropy coding (what a decoder reconstructs)."""
         y = self.analysis(x, quality)
         means, _ = self.hyper_synthesis(torch.round(self.hyper_analysis(y)))
-        return self.synthesis(torch.round(y - means) + means, quality)
+        return self.synthesis(torch.round(y - means) + means, quality, 0)
 
 
-def chunk_error(transform: Callable[[torch.Tensor], torch.Tensor], signal: torch.Tensor, scale: float,
-                start: int, length: int, margin: int) -> float:
+Transform = Callable[[torch.Tensor, int], torch.Tensor]  # (input, position of its first step)
+
+
+def chunk_error(transform: Transform, signal: torch.Tensor, scale: float, start: int, length: int,
+                margin: int) -> float:
     """Relative max difference between transform(whole signal) and the same
     part computed from signal[start - margin : start + length + margin]
     (zeros beyond the signal, as at its ends). Positions are in the
     transform's input units; one output step spans `scale` input steps
     (1 / factor for a transform that upsamples by factor)."""
     with torch.no_grad():
-        whole = transform(signal)
+        whole = transform(signal, 0)
         padded = torch.nn.functional.pad(signal, (margin, margin))
-        chunk = transform(padded[..., start:start + length + 2 * margin])
+        chunk = transform(padded[..., start:start + length + 2 * margin], start - margin)
     out_start, out_margin, out_length = round(start / scale), round(margin / scale), round(length / scale)
     part = chunk[..., out_margin:out_margin + out_length]
     expected = whole[..., out_start:out_start + out_length]
     return float((part - expected).abs().max() / expected.abs().max().clamp(min=1e-12))
 
 
-def measure_margin(transform: Callable[[torch.Tensor], torch.Tensor], signal: torch.Tensor, scale: float,
+def measure_margin(transform: Transform, signal: torch.Tensor, scale: float,
                    unit: int, tolerance: float = MARGIN_TOLERANCE) -> int:
     """The smallest multiple of `unit` (input units) whose margin makes
     chunks in the middle of `signal` match the whole-signal transform."""
@@ -114,10 +137,10 @@ def measure_margins(model: AudioHyperprior) -> Tuple[int, int, int, int]:
     x = 0.1 * torch.randn(1, 1, units * model.downsampling, generator=generator)
     y = torch.round(4 * torch.randn(1, model.m, units * latents_per_unit, generator=generator))
     z = torch.round(4 * torch.randn(1, model.n, units, generator=generator))
-    analysis = measure_margin(model.g_a, x, model.latent_stride, model.downsampling)
-    synthesis = measure_margin(model.g_s, y, 1 / model.latent_stride, latents_per_unit)
-    hyper_analysis = measure_margin(model.h_a, y, model.hyper_stride, latents_per_unit)
-    hyper_synthesis = measure_margin(model.h_s, z, 1 / model.hyper_stride, 1)
+    analysis = measure_margin(lambda s, _: model.g_a(s), x, model.latent_stride, model.downsampling)
+    synthesis = measure_margin(positional_synthesis(model), y, 1 / model.latent_stride, latents_per_unit)
+    hyper_analysis = measure_margin(lambda s, _: model.h_a(s), y, model.hyper_stride, latents_per_unit)
+    hyper_synthesis = measure_margin(lambda s, _: model.h_s(s), z, 1 / model.hyper_stride, 1)
     # Positions above are in latents and hyper-latents; the interface counts samples.
     return (analysis, synthesis * model.latent_stride, hyper_analysis * model.latent_stride,
             hyper_synthesis * model.downsampling)

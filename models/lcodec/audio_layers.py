@@ -110,3 +110,44 @@ def deconv1d(in_channels: int, out_channels: int, kernel_size: int = 5, stride: 
     """A transposed convolution that multiplies length by stride exactly (odd kernels)."""
     return nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride=stride,
                               padding=kernel_size // 2, output_padding=stride - 1)
+
+
+def position_noise(batch: int, bins: int, first_frame: int, frames: int) -> torch.Tensor:
+    """Unit-variance uniform noise (batch, bins, frames) that depends only on
+    each value's channel, bin and absolute frame number: exact integer
+    hashing, so every decoder, chunking and thread count gets the same
+    values (a seeded generator would depend on the chunk layout). The
+    multipliers are odd and below 2^31, so products of 32-bit values fit in
+    int64."""
+    b = torch.arange(batch, dtype=torch.int64).reshape(-1, 1, 1)
+    k = torch.arange(bins, dtype=torch.int64).reshape(1, -1, 1)
+    t = (torch.arange(frames, dtype=torch.int64) + first_frame).reshape(1, 1, -1) & 0xFFFFFFFF
+    h = (b * 0x4F1BBCDD + k * 0x7FEB352D + t * 0x68E31DA5) & 0xFFFFFFFF
+    for _ in range(2):
+        h = ((h ^ (h >> 16)) * 0x45D9F3B) & 0xFFFFFFFF
+    h = h ^ (h >> 16)
+    return ((h.double() + 0.5) / 4294967296.0 - 0.5).float() * math.sqrt(12.0)
+
+
+class NoiseFill(nn.Module):
+    """Adds noise to dequantized coefficients, shaped by an amplitude the
+    network predicts from them (zero at start): what AAC's perceptual noise
+    substitution and Opus's spreading do by hand. At low rates whole bands
+    quantize to zero; a deterministic synthesis leaves a spectral hole,
+    which a log-spectral (perceptual) measure punishes as hard as any
+    audible error, whereas noise of the right level is heard as the
+    original texture. Training draws fresh noise; evaluation uses
+    position_noise, so the decoder's output is a function of the stream."""
+
+    def __init__(self, m: int, c: int):
+        super().__init__()
+        self.amplitude = nn.Sequential(conv1d(m, c), nn.ReLU(inplace=True), conv1d(c, m))
+        nn.init.zeros_(self.amplitude[-1].weight)
+        nn.init.constant_(self.amplitude[-1].bias, -4.0)  # softplus(-4) ~ 0.018: little noise
+
+    def forward(self, y: torch.Tensor, first_frame: int) -> torch.Tensor:
+        if self.training:
+            noise = (torch.rand_like(y) - 0.5) * math.sqrt(12.0)
+        else:
+            noise = position_noise(y.size(0), y.size(1), first_frame, y.size(2)).to(y.dtype)
+        return y + F.softplus(self.amplitude(y)) * noise

@@ -7,13 +7,13 @@ import torch
 
 from lcodec.audio_architectures import AudioHyperprior
 from lcodec.audio_export import chunk_error, export_audio_model
-from lcodec.audio_layers import MDCT, PowerLaw
+from lcodec.audio_layers import MDCT, PowerLaw, position_noise
 from lcodec.export import widen_half_weights
 
 C, M, N = 16, 256, 8  # M: the MDCT hop of the default front end
 
 
-def tiny_model(front="mdct-power", seed=0):
+def tiny_model(front="mdct-noise", seed=0):
     torch.manual_seed(seed)
     model = AudioHyperprior(c=C, m=12 if front in ("mdct", "waveform") else M, n=N, front=front).eval()
     with torch.no_grad():
@@ -113,12 +113,27 @@ def test_exported_methods_match_the_python_model(exported):
         ref_means, _ = model.h_s(z_hat).chunk(2, dim=1)
         assert torch.allclose(means, ref_means, atol=0.03 * float(ref_means.abs().max()) + 1e-6)
         y_hat = torch.round(y - means) + means
-        x_hat = module.synthesis(y_hat, quality)
+        x_hat = module.synthesis(y_hat, quality, 0)
         x_ref = model.g_s(y_hat * inverse_gain)
         assert x_hat.shape == x.shape
         assert torch.allclose(x_hat, x_ref, atol=1e-4 * float(x_ref.abs().max()))
         # The post-filter counts: the output is not the plain inverse MDCT.
-        assert not torch.allclose(x_hat, model.g_s[-1](y_hat * inverse_gain), atol=1e-3 * float(x_ref.abs().max()))
+        assert not torch.allclose(x_hat, model.g_s.imdct(y_hat * inverse_gain), atol=1e-3 * float(x_ref.abs().max()))
+        # The noise depends on the position given, and only on it.
+        assert torch.equal(module.synthesis(y_hat, quality, 5), module.synthesis(y_hat, quality, 5))
+        assert not torch.allclose(module.synthesis(y_hat, quality, 5), x_hat, atol=1e-3 * float(x_ref.abs().max()))
+
+
+def test_position_noise_is_a_unit_variance_function_of_position():
+    whole = position_noise(2, 256, 0, 300)
+    assert whole.shape == (2, 256, 300)
+    assert abs(float(whole.mean())) < 0.02 and abs(float(whole.var()) - 1.0) < 0.02
+    assert float(whole.abs().max()) <= math.sqrt(3.0)
+    # A part computed alone equals the same positions of the whole.
+    assert torch.equal(position_noise(2, 256, 100, 50), whole[:, :, 100:150])
+    # Channels, bins and frames are not correlated with each other.
+    for a, b in ((whole[0], whole[1]), (whole[:, :-1], whole[:, 1:]), (whole[..., :-1], whole[..., 1:])):
+        assert abs(float((a * b).mean())) < 0.02
 
 
 def test_hyper_synthesis_is_exact_whatever_the_threads(exported):
@@ -139,7 +154,7 @@ def test_hyper_synthesis_is_exact_whatever_the_threads(exported):
     assert torch.equal(acc, acc.round()) and float(acc.abs().max()) > 0
 
 
-@pytest.mark.parametrize("front", ["mdct-power", "mdct-post", "mdct-residual", "mdct", "waveform"])
+@pytest.mark.parametrize("front", ["mdct-noise", "mdct-power", "mdct-post", "mdct-residual", "mdct", "waveform"])
 def test_margins_are_measured_where_chunks_start_to_match(front):
     model = tiny_model(front)
     from lcodec.audio_export import measure_margins
@@ -147,7 +162,7 @@ def test_margins_are_measured_where_chunks_start_to_match(front):
     x = make_signal(24 * 2048)
     gain, inverse_gain = model.gains(torch.tensor([2.0]))
     start, length = 10 * 2048, 4 * 2048
-    transform = lambda s: model.g_a(s) * gain
+    transform = lambda s, _: model.g_a(s) * gain
     stride = model.latent_stride
     assert chunk_error(transform, x, stride, start, length, analysis) <= 1e-4
     # One unit less context than measured must show: the margin is not padded.
@@ -160,18 +175,18 @@ def test_exported_transforms_run_in_chunks_with_their_margins(exported):
     quality = 6.0
     start, length = 8 * 2048, 4 * 2048
     stride = module.latent_stride
-    assert chunk_error(lambda s: module.analysis(s, quality), x, stride, start, length,
+    assert chunk_error(lambda s, _: module.analysis(s, quality), x, stride, start, length,
                        module.analysis_margin) <= 1e-4
     with torch.no_grad():
         y = torch.round(module.analysis(x, quality))
-    assert chunk_error(lambda s: module.synthesis(s, quality), y, 1 / stride, start // stride, length // stride,
+    assert chunk_error(lambda s, first: module.synthesis(s, quality, first), y, 1 / stride, start // stride, length // stride,
                        module.synthesis_margin // stride) <= 1e-4
     hyper = module.downsampling // stride
-    assert chunk_error(module.hyper_analysis, y, hyper, start // stride, length // stride,
+    assert chunk_error(lambda s, _: module.hyper_analysis(s), y, hyper, start // stride, length // stride,
                        module.hyper_analysis_margin // stride) <= 1e-4
     z_hat = torch.round(module.hyper_analysis(y) * 4)
     # The integer hyper-synthesis is exact: chunks must match bit for bit.
-    assert chunk_error(lambda s: module.hyper_synthesis(s)[1].double(), z_hat, 1 / hyper,
+    assert chunk_error(lambda s, _: module.hyper_synthesis(s)[1].double(), z_hat, 1 / hyper,
                        start // module.downsampling, length // module.downsampling,
                        module.hyper_synthesis_margin // module.downsampling) == 0
 

@@ -90,7 +90,7 @@ class AudioCodecTest : public ::testing::Test {
       model_.HyperSynthesis(model_.HyperAnalysis(part).round(), &means, &indexes);
       y_hat.push_back((part - means).round() + means);
     }
-    return model_.Synthesis(torch::cat(y_hat, 2), quality).clamp(-1, 1);
+    return model_.Synthesis(torch::cat(y_hat, 2), quality, 0).clamp(-1, 1);
   }
 
   runtime::AudioModel model_;
@@ -156,7 +156,7 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
   const torch::Tensor x = Padded(TestAudio(model_.sample_rate(), 1, 20 * model_.downsampling(), 5));
   const int64_t total = x.size(2), chunk = 4 * model_.downsampling(), stride = model_.latent_stride();
   const torch::Tensor y_whole = model_.Analysis(x, 4);
-  const torch::Tensor x_whole = model_.Synthesis(y_whole.round(), 4);
+  const torch::Tensor x_whole = model_.Synthesis(y_whole.round(), 4, 0);
   for (const bool with_margins : {true, false}) {
     const int64_t analysis_margin = with_margins ? model_.analysis_margin() : 0;
     const int64_t synthesis_margin = with_margins ? model_.synthesis_margin() / stride : 0;
@@ -170,7 +170,7 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
       const int64_t lfrom = std::max<int64_t>(0, latent - synthesis_margin);
       const int64_t lto = std::min(y_whole.size(2), latent + latents + synthesis_margin);
       x_parts.push_back(runtime::SynthesizeChunk(
-          model_, y_whole.round().index({Slice(), Slice(), Slice(lfrom, lto)}), latent - lfrom, latents, 4));
+          model_, y_whole.round().index({Slice(), Slice(), Slice(lfrom, lto)}), lfrom, latent - lfrom, latents, 4));
     }
     const double y_error = (torch::cat(y_parts, 2) - y_whole).abs().max().item<double>();
     const double x_error = (torch::cat(x_parts, 2) - x_whole).abs().max().item<double>();
@@ -183,6 +183,18 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
       EXPECT_GT(x_error, 1e-3 * x_scale);
     }
   }
+}
+
+// The synthesis' noise fill depends on where the latents sit in the signal
+// (so chunks line up, as above), and only on that.
+TEST_F(AudioCodecTest, SynthesisNoiseIsAFunctionOfPosition) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor y = model_.Analysis(Padded(TestAudio(model_.sample_rate(), 1, 4 * model_.downsampling(), 3)), 4)
+                              .round();
+  const torch::Tensor at_zero = model_.Synthesis(y, 4, 0);
+  EXPECT_TRUE(torch::equal(at_zero, model_.Synthesis(y, 4, 0)));
+  const double difference = (model_.Synthesis(y, 4, 8) - at_zero).abs().max().item<double>();
+  EXPECT_GT(difference, 1e-4 * at_zero.abs().max().item<double>());
 }
 
 TEST_F(AudioCodecTest, OutputDoesNotDependOnThreadCounts) {
