@@ -27,7 +27,7 @@ float ClampSample(float sample) {
 struct Chunk {
   int64_t start = 0;   // model-rate samples
   int64_t length = 0;
-  torch::Tensor y_hat; // (B, M, length / latent_stride)
+  runtime::AudioLatent latent;  // (B, M, length / latent_stride)
 };
 
 }  // namespace
@@ -67,7 +67,7 @@ class AudioDecoder::Impl {
     LCODEC_RETURN_IF_ERROR(CheckChunkLength(body.samples));
     if (next_start_ == 0) chunk_length_ = body.samples;
     Chunk chunk{next_start_, body.samples, {}};
-    LCODEC_RETURN_IF_ERROR(DecodeLatents(body, &chunk.y_hat));
+    LCODEC_RETURN_IF_ERROR(DecodeLatents(body, &chunk.latent));
     next_start_ += chunk.length;
     chunks_.push_back(std::move(chunk));
     return SynthesizeReadyChunks(ready);
@@ -120,7 +120,7 @@ class AudioDecoder::Impl {
     return Status::Ok();
   }
 
-  Status DecodeLatents(const runtime::AudioChunkBody& body, torch::Tensor* y_hat) {
+  Status DecodeLatents(const runtime::AudioChunkBody& body, runtime::AudioLatent* latent) {
     const int64_t batch = header_.channels;
     const int64_t z_channels = static_cast<int64_t>(model_->z_table().size());
     const int64_t z_length = body.samples / model_->downsampling();
@@ -152,7 +152,9 @@ class AudioDecoder::Impl {
                                       options_.threads, y_symbols.data());
       stats_.entropy_seconds += SecondsSince(start);
       if (!status.ok()) return;
-      *y_hat = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat) + means;
+      latent->symbols = torch::from_blob(y_symbols.data(), means.sizes(), torch::kInt32).clone();
+      latent->indexes = indexes;
+      latent->y_hat = latent->symbols.to(torch::kFloat) + means;
     });
     LCODEC_RETURN_IF_ERROR(guard);
     return status;
@@ -186,20 +188,22 @@ class AudioDecoder::Impl {
   Status Synthesize(const Chunk* previous, const Chunk& chunk, const Chunk* next, runtime::PlanarAudio* out) {
     const int64_t stride = model_->latent_stride();
     const int64_t margin = model_->synthesis_margin() / stride;
-    const int64_t left = previous ? std::min(margin, previous->y_hat.size(2)) : 0;
-    const int64_t right = next ? std::min(margin, next->y_hat.size(2)) : 0;
+    const int64_t left = previous ? std::min(margin, previous->latent.y_hat.size(2)) : 0;
+    const int64_t right = next ? std::min(margin, next->latent.y_hat.size(2)) : 0;
     const int64_t keep = std::clamp<int64_t>(length_ - chunk.start, 0, chunk.length);
     const Clock::time_point start = Clock::now();
     const Status guard = runtime::Guard("audio decoding failed", [&] {
-      using torch::indexing::Slice;
       torch::NoGradGuard no_grad;
-      std::vector<torch::Tensor> parts;
-      if (left) parts.push_back(previous->y_hat.index({Slice(), Slice(), Slice(-left, torch::indexing::None)}));
-      parts.push_back(chunk.y_hat);
-      if (right) parts.push_back(next->y_hat.index({Slice(), Slice(), Slice(0, right)}));
+      std::vector<runtime::AudioLatent> parts;
+      if (left) {
+        const int64_t steps = previous->latent.y_hat.size(2);
+        parts.push_back(runtime::SliceLatent(previous->latent, steps - left, steps));
+      }
+      parts.push_back(chunk.latent);
+      if (right) parts.push_back(runtime::SliceLatent(next->latent, 0, right));
       const int64_t first_frame = chunk.start / stride - left;
-      const torch::Tensor x = runtime::SynthesizeChunk(*model_, torch::cat(parts, 2), first_frame, left,
-                                                       chunk.y_hat.size(2), header_.quality)
+      const torch::Tensor x = runtime::SynthesizeChunk(*model_, runtime::JoinLatents(parts), first_frame, left,
+                                                       chunk.latent.y_hat.size(2), header_.quality)
                                   .contiguous();
       out->assign(static_cast<size_t>(header_.channels), {});
       for (int c = 0; c < header_.channels; ++c) {

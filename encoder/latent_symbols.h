@@ -1,7 +1,5 @@
 // What every media encoder does to a latent before range coding: round it
 // to integer symbols, and estimate their cost under the model's tables.
-// (encoder/image_encoder.cc still has private copies of these two; it can
-// switch to this header.)
 #ifndef LCODEC_ENCODER_LATENT_SYMBOLS_H_
 #define LCODEC_ENCODER_LATENT_SYMBOLS_H_
 

@@ -51,18 +51,20 @@ def bench(path: str, threads: int = 2, repeats: int = 20) -> None:
             for _ in range(3):
                 y = module.analysis(x, q)
                 z_hat = torch.round(module.hyper_analysis(y))
-                means, _ = module.hyper_synthesis(z_hat)
-                module.synthesis(torch.round(y - means) + means, q, 0)
+                means, indexes = module.hyper_synthesis(z_hat)
+                symbols = torch.round(y - means)
+                module.synthesis(symbols + means, q, 0, symbols, indexes)
             start = time.perf_counter()
             for _ in range(repeats):
                 y = module.analysis(x, q)
                 z_hat = torch.round(module.hyper_analysis(y))
-                means, _ = module.hyper_synthesis(z_hat)
+                means, indexes = module.hyper_synthesis(z_hat)
+                symbols = torch.round(y - means)
             encode = (time.perf_counter() - start) / repeats
             start = time.perf_counter()
             for _ in range(repeats):
                 module.hyper_synthesis(z_hat)
-                module.synthesis(torch.round(y - means) + means, q, 0)
+                module.synthesis(symbols + means, q, 0, symbols, indexes)
             decode = (time.perf_counter() - start) / repeats
             seconds = x.shape[-1] / SAMPLE_RATE
             print(f"q{q:g}, {threads} threads, per second of 48 kHz mono: encode transforms "

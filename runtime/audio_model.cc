@@ -33,17 +33,18 @@ Status AudioModel::Load(const std::string& path, AudioModel* out) {
   model.tail_padding_ = static_cast<int>(tail_padding);
   size_t synthesis_arguments = 0;
   LCODEC_RETURN_IF_ERROR(model.SynthesisArgumentCount(path, &synthesis_arguments));
-  if (synthesis_arguments != 2 && synthesis_arguments != 3)
+  if (synthesis_arguments != 2 && synthesis_arguments != 3 && synthesis_arguments != 5)
     return Status::InvalidArgument("'" + path + "': the model's synthesis takes " +
-                                   std::to_string(synthesis_arguments) + " arguments, not 2 or 3");
-  model.synthesis_takes_position_ = synthesis_arguments == 3;
+                                   std::to_string(synthesis_arguments) + " arguments, not 2, 3 or 5");
+  model.synthesis_arguments_ = synthesis_arguments;
   *out = std::move(model);
   return Status::Ok();
 }
 
-torch::Tensor AudioModel::Synthesis(const torch::Tensor& y_hat, double quality, int64_t first_frame) {
-  if (!synthesis_takes_position_) return ModelFile::Synthesis(y_hat, quality);
-  return RunSynthesis({y_hat, quality, first_frame});
+torch::Tensor AudioModel::Synthesis(const AudioLatent& latent, double quality, int64_t first_frame) {
+  if (synthesis_arguments_ == 2) return ModelFile::Synthesis(latent.y_hat, quality);
+  if (synthesis_arguments_ == 3) return RunSynthesis({latent.y_hat, quality, first_frame});
+  return RunSynthesis({latent.y_hat, quality, first_frame, latent.symbols, latent.indexes});
 }
 
 }  // namespace lcodec::runtime

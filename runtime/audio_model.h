@@ -5,10 +5,12 @@
 //   Analysis(x (B, 1, T) in [-1, 1], quality) -> y (B, M, T / latent_stride)
 //   HyperAnalysis(y) -> z (B, N, T / downsampling)
 //   HyperSynthesis(z_hat) -> means, indexes, each (B, M, T / latent_stride)
-//   Synthesis(y_hat, quality, first_frame) -> x_hat (B, 1, T)
+//   Synthesis(latent, quality, first_frame) -> x_hat (B, 1, T)
 // with T a multiple of downsampling(), at sample_rate(). first_frame is the
-// position of y_hat's first latent step in the whole signal: the synthesis
-// of models with noise filling adds noise that depends on it.
+// position of the latent's first step in the whole signal: the synthesis
+// of models with noise filling adds noise that depends on it, and fills
+// zero-coded coefficients by their coded scale (the latent's symbols and
+// indexes).
 #ifndef LCODEC_RUNTIME_AUDIO_MODEL_H_
 #define LCODEC_RUNTIME_AUDIO_MODEL_H_
 
@@ -18,6 +20,15 @@
 #include "runtime/model_file.h"
 
 namespace lcodec::runtime {
+
+// What the decoder parsed for a stretch of latents, each (B, M, t):
+// y_hat = symbols + means (float), the residual symbols and their scale
+// indexes (int32).
+struct AudioLatent {
+  torch::Tensor y_hat;
+  torch::Tensor symbols;
+  torch::Tensor indexes;
+};
 
 class AudioModel : public ModelFile {
  public:
@@ -36,7 +47,7 @@ class AudioModel : public ModelFile {
   // approximately (an MDCT's last hop). 0 for files without the attribute.
   int tail_padding() const { return tail_padding_; }
 
-  torch::Tensor Synthesis(const torch::Tensor& y_hat, double quality, int64_t first_frame);
+  torch::Tensor Synthesis(const AudioLatent& latent, double quality, int64_t first_frame);
 
  private:
   int sample_rate_ = 0;
@@ -44,7 +55,10 @@ class AudioModel : public ModelFile {
   int analysis_margin_ = 0;
   int synthesis_margin_ = 0;
   int tail_padding_ = 0;
-  bool synthesis_takes_position_ = false;  // false in files exported before noise filling
+  // 5 (y_hat, quality, first_frame, symbols, indexes); files exported
+  // before the decoder's noise fill take 3 (no symbols and indexes), those
+  // before noise filling 2 (y_hat, quality).
+  size_t synthesis_arguments_ = 0;
 };
 
 }  // namespace lcodec::runtime

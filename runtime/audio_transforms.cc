@@ -50,12 +50,28 @@ bool IndexesWithin(const torch::Tensor& indexes, size_t table_size) {
          (indexes.min().item<int64_t>() >= 0 && indexes.max().item<int64_t>() < static_cast<int64_t>(table_size));
 }
 
-torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t first_frame,
+torch::Tensor SynthesizeChunk(AudioModel& model, const AudioLatent& latent, int64_t first_frame,
                               int64_t core_offset, int64_t core_length, double quality) {
   const int64_t stride = model.latent_stride();
-  const torch::Tensor x = model.Synthesis(y_hat, quality, first_frame);
-  CheckShape("reconstruction", x, y_hat.size(0), 1, y_hat.size(2) * stride);
+  const torch::Tensor x = model.Synthesis(latent, quality, first_frame);
+  CheckShape("reconstruction", x, latent.y_hat.size(0), 1, latent.y_hat.size(2) * stride);
   return x.index({Slice(), Slice(), Slice(core_offset * stride, (core_offset + core_length) * stride)});
+}
+
+AudioLatent SliceLatent(const AudioLatent& latent, int64_t begin, int64_t end) {
+  const auto steps = Slice(begin, end);
+  return {latent.y_hat.index({Slice(), Slice(), steps}), latent.symbols.index({Slice(), Slice(), steps}),
+          latent.indexes.index({Slice(), Slice(), steps})};
+}
+
+AudioLatent JoinLatents(const std::vector<AudioLatent>& parts) {
+  std::vector<torch::Tensor> y_hat, symbols, indexes;
+  for (const AudioLatent& part : parts) {
+    y_hat.push_back(part.y_hat);
+    symbols.push_back(part.symbols);
+    indexes.push_back(part.indexes);
+  }
+  return {torch::cat(y_hat, 2), torch::cat(symbols, 2), torch::cat(indexes, 2)};
 }
 
 }  // namespace lcodec::runtime

@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "runtime/audio_model.h"
 
@@ -36,11 +37,16 @@ void HyperSynthesizeChunk(AudioModel& model, const torch::Tensor& z_hat, torch::
 // from outside, and its indexes pick CDFs.
 bool IndexesWithin(const torch::Tensor& indexes, size_t table_size);
 
-// y_hat: (B, M, t) latents with the chunk at [core_offset, core_offset +
-// core_length), in latents, and y_hat's first latent at `first_frame` of
-// the whole signal -> the chunk's samples (B, 1, core_length * latent_stride).
-torch::Tensor SynthesizeChunk(AudioModel& model, const torch::Tensor& y_hat, int64_t first_frame,
+// latent: (B, M, t) with the chunk at [core_offset, core_offset +
+// core_length), in latents, and its first step at `first_frame` of the
+// whole signal -> the chunk's samples (B, 1, core_length * latent_stride).
+torch::Tensor SynthesizeChunk(AudioModel& model, const AudioLatent& latent, int64_t first_frame,
                               int64_t core_offset, int64_t core_length, double quality);
+
+// Steps [begin, end) of a latent, and latents joined in time (the chunk
+// with its neighbours' margins).
+AudioLatent SliceLatent(const AudioLatent& latent, int64_t begin, int64_t end);
+AudioLatent JoinLatents(const std::vector<AudioLatent>& parts);
 
 }  // namespace lcodec::runtime
 

@@ -33,7 +33,7 @@ lambdas; validation split, music; step costs on CPU: waveform ~4x the others):
 The hyper-latent has one step per DOWNSAMPLING samples whatever the front end.
 """
 import math
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
@@ -113,7 +113,9 @@ def mdct_power_transforms(c: int, m: int, exponent: float = 0.5):
 class NoiseFilledSynthesis(nn.Module):
     """mdct-power's synthesis with NoiseFill between the post-filter and the
     expansion. first_frame: the absolute latent frame of y's first column
-    (the noise is a function of position, whatever the chunking)."""
+    (the noise is a function of position, whatever the chunking);
+    fill_amplitude: noise the decoder adds on top of the learned amount, in
+    the coefficient domain (see NoiseFill)."""
 
     def __init__(self, c: int, m: int, exponent: float):
         super().__init__()
@@ -123,8 +125,9 @@ class NoiseFilledSynthesis(nn.Module):
         self.expand = PowerLaw(exponent, inverse=True)
         self.imdct = InverseMDCT(MDCT(m))
 
-    def forward(self, y: torch.Tensor, first_frame: int = 0) -> torch.Tensor:
-        return self.imdct(self.expand(self.noise(self.post(y), first_frame)))
+    def forward(self, y: torch.Tensor, first_frame: int = 0,
+                fill_amplitude: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self.imdct(self.expand(self.noise(self.post(y), first_frame, fill_amplitude)))
 
 
 def mdct_noise_transforms(c: int, m: int, exponent: float = 0.5):

@@ -6,13 +6,14 @@ tables as integer buffers, fp16 float weights, the exact integer
 hyper-synthesis, and a manifest.json extra file; plus the attributes the C++
 side needs to cut a long signal into chunks (see AudioCodecModule).
 """
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
 
 from .architectures import interpolate_gain
 from .audio_architectures import SAMPLE_RATE, AudioHyperprior, NoiseFilledSynthesis
+from .audio_layers import scale_fill_amplitudes
 from .export import QUALITY_MIN, init_codec_module, save_model_file
 
 MARGIN_TOLERANCE = 1e-4  # chunked vs whole-signal transform, relative to the output's peak
@@ -25,7 +26,7 @@ class PositionIndependent(nn.Module):
         super().__init__()
         self.synthesis = synthesis
 
-    def forward(self, y: torch.Tensor, first_frame: int) -> torch.Tensor:
+    def forward(self, y: torch.Tensor, first_frame: int, fill_amplitude: Optional[torch.Tensor] = None) -> torch.Tensor:
         return self.synthesis(y)
 
 
@@ -44,6 +45,11 @@ class AudioCodecModule(nn.Module):
     whole-signal ones. ``tail_padding``: zero samples the encoder appends
     after the signal's end at least, since the MDCT reconstructs the last
     hop samples of its input only approximately.
+
+    The synthesis also takes what the decoder parsed, the residual symbols
+    and their scale indexes: zero-coded coefficients get noise scaled to
+    their coded scale (``fill_amplitudes``, see
+    audio_layers.scale_fill_amplitudes).
     """
 
     def __init__(self, model: AudioHyperprior, calibration: List[torch.Tensor], name: str,
@@ -51,6 +57,7 @@ class AudioCodecModule(nn.Module):
         super().__init__()
         init_codec_module(self, model, calibration, model.m, name, "audio")
         self.g_s = positional_synthesis(model)
+        self.register_buffer("fill_amplitudes", scale_fill_amplitudes(model.gaussian_conditional.scale_table.float()))
         self.sample_rate = SAMPLE_RATE
         self.latent_stride = model.latent_stride
         self.downsampling = model.downsampling
@@ -78,17 +85,23 @@ class AudioCodecModule(nn.Module):
         return means.squeeze(2), indexes.squeeze(2)
 
     @torch.jit.export
-    def synthesis(self, y_hat: torch.Tensor, quality: float, first_frame: int) -> torch.Tensor:
-        """first_frame: the position of y_hat's first column in the whole
-        latent (the decoder's noise fill depends on it; files exported
-        before it existed take y_hat and quality only)."""
-        return self.g_s(y_hat * self._gain(self.log_inverse_gain, quality), first_frame)
+    def synthesis(self, y_hat: torch.Tensor, quality: float, first_frame: int, symbols: torch.Tensor,
+                  indexes: torch.Tensor) -> torch.Tensor:
+        """y_hat = symbols + means; symbols and scale indexes as decoded
+        (integers, y_hat's shape). first_frame: the position of y_hat's
+        first column in the whole latent (the noise depends on it). Files
+        exported before the noise fill take (y_hat, quality, first_frame)
+        or (y_hat, quality)."""
+        inverse_gain = self._gain(self.log_inverse_gain, quality)
+        fill = torch.where(symbols == 0, self.fill_amplitudes.float()[indexes.long()], torch.zeros_like(y_hat))
+        return self.g_s(y_hat * inverse_gain, first_frame, fill * inverse_gain)
 
     def forward(self, x: torch.Tensor, quality: float) -> torch.Tensor:
         """Round trip without entropy coding (what a decoder reconstructs)."""
         y = self.analysis(x, quality)
-        means, _ = self.hyper_synthesis(torch.round(self.hyper_analysis(y)))
-        return self.synthesis(torch.round(y - means) + means, quality, 0)
+        means, indexes = self.hyper_synthesis(torch.round(self.hyper_analysis(y)))
+        symbols = torch.round(y - means)
+        return self.synthesis(symbols + means, quality, 0, symbols, indexes)
 
 
 Transform = Callable[[torch.Tensor, int], torch.Tensor]  # (input, position of its first step)

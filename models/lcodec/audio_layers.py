@@ -1,5 +1,6 @@
 """Layers for the audio transforms: a fixed MDCT, 1-D GDN and 1-D convolutions."""
 import math
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -129,6 +130,29 @@ def position_noise(batch: int, bins: int, first_frame: int, frames: int) -> torc
     return ((h.double() + 0.5) / 4294967296.0 - 0.5).float() * math.sqrt(12.0)
 
 
+# The decoder's scale-informed noise fill (see scale_fill_amplitudes):
+# a zero-coded coefficient whose coded scale is sigma gets uniform noise of
+# standard deviation min(FILL_SCALE_FACTOR * sigma, FILL_MAX), in
+# quantization steps. On validation clips the true residual of zero-coded
+# coefficients has an rms of about 0.06 at the table's smallest scale,
+# 0.15 at 0.16 and 0.3 at large scales; with `lcodec eval` on the
+# validation split, 0.8 / 0.25 gave a lower speech mel distance than
+# 1.0 / 0.3 and 1.2 / 0.4 at every quality.
+FILL_SCALE_FACTOR = 0.8
+FILL_MAX = 0.25
+
+
+def scale_fill_amplitudes(scale_table: torch.Tensor) -> torch.Tensor:
+    """Noise standard deviation, in quantization steps, for a zero-coded
+    coefficient of each scale index. Index 0 (the table's smallest scale)
+    gets none: it also holds every coefficient the model is sure is empty
+    (bands above a recording's bandwidth, whose gains can be tiny), and
+    filling those was measured to swamp quiet music with hiss."""
+    amplitudes = torch.clamp(FILL_SCALE_FACTOR * scale_table, max=FILL_MAX)
+    amplitudes[0] = 0.0
+    return amplitudes
+
+
 class NoiseFill(nn.Module):
     """Adds noise to dequantized coefficients, shaped by an amplitude the
     network predicts from them (zero at start): what AAC's perceptual noise
@@ -137,7 +161,12 @@ class NoiseFill(nn.Module):
     which a log-spectral (perceptual) measure punishes as hard as any
     audible error, whereas noise of the right level is heard as the
     original texture. Training draws fresh noise; evaluation uses
-    position_noise, so the decoder's output is a function of the stream."""
+    position_noise, so the decoder's output is a function of the stream.
+
+    The learned amplitude ended up near zero in training (it sees only the
+    dequantized values, which cannot tell a band coded as zero from an
+    empty one); exported models add `extra_amplitude`, which the decoder
+    derives from the coded scales (scale_fill_amplitudes)."""
 
     def __init__(self, m: int, c: int):
         super().__init__()
@@ -145,9 +174,12 @@ class NoiseFill(nn.Module):
         nn.init.zeros_(self.amplitude[-1].weight)
         nn.init.constant_(self.amplitude[-1].bias, -4.0)  # softplus(-4) ~ 0.018: little noise
 
-    def forward(self, y: torch.Tensor, first_frame: int) -> torch.Tensor:
+    def forward(self, y: torch.Tensor, first_frame: int, extra_amplitude: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.training:
             noise = (torch.rand_like(y) - 0.5) * math.sqrt(12.0)
         else:
             noise = position_noise(y.size(0), y.size(1), first_frame, y.size(2)).to(y.dtype)
-        return y + F.softplus(self.amplitude(y)) * noise
+        amplitude = F.softplus(self.amplitude(y))
+        if extra_amplitude is not None:
+            amplitude = amplitude + extra_amplitude
+        return y + amplitude * noise

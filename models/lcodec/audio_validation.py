@@ -94,7 +94,7 @@ def evaluate_file(module, signals: List[Tuple[str, torch.Tensor]], qualities: Se
             channels = torch.arange(z_hat.size(1)).reshape(1, -1, 1).expand_as(z_hat)
             bits = table_bits(residuals, indexes, module.y_cdfs, module.y_cdf_sizes, module.y_offsets) + \
                 table_bits(z_hat, channels, module.z_cdfs, module.z_cdf_sizes, module.z_offsets)
-            x_hat = module.synthesis(residuals + means, quality, 0)
+            x_hat = module.synthesis(residuals + means, quality, 0, residuals, indexes)
             rows.append(((group, quality - module.quality_min), _measures(x, x_hat, bits, mel)))
     return _means(rows)
 

@@ -112,16 +112,39 @@ def test_exported_methods_match_the_python_model(exported):
         assert int(indexes.min()) >= 0 and int(indexes.max()) < len(module.y_cdf_sizes)
         ref_means, _ = model.h_s(z_hat).chunk(2, dim=1)
         assert torch.allclose(means, ref_means, atol=0.03 * float(ref_means.abs().max()) + 1e-6)
-        y_hat = torch.round(y - means) + means
-        x_hat = module.synthesis(y_hat, quality, 0)
+        symbols = torch.round(y - means)
+        y_hat = symbols + means
+        # Nonzero symbols get no decoder noise: the model's own synthesis.
+        all_coded = torch.ones_like(symbols)
+        x_hat = module.synthesis(y_hat, quality, 0, all_coded, indexes)
         x_ref = model.g_s(y_hat * inverse_gain)
         assert x_hat.shape == x.shape
         assert torch.allclose(x_hat, x_ref, atol=1e-4 * float(x_ref.abs().max()))
         # The post-filter counts: the output is not the plain inverse MDCT.
         assert not torch.allclose(x_hat, model.g_s.imdct(y_hat * inverse_gain), atol=1e-3 * float(x_ref.abs().max()))
         # The noise depends on the position given, and only on it.
-        assert torch.equal(module.synthesis(y_hat, quality, 5), module.synthesis(y_hat, quality, 5))
-        assert not torch.allclose(module.synthesis(y_hat, quality, 5), x_hat, atol=1e-3 * float(x_ref.abs().max()))
+        at_5 = module.synthesis(y_hat, quality, 5, all_coded, indexes)
+        assert torch.equal(at_5, module.synthesis(y_hat, quality, 5, all_coded, indexes))
+        assert not torch.allclose(at_5, x_hat, atol=1e-3 * float(x_ref.abs().max()))
+
+
+def test_decoder_fills_zero_symbols_by_their_scale(exported):
+    _, module, _, _ = exported
+    quality = 3.0
+    y_hat = torch.zeros(1, M, 32)
+    zeros, ones = torch.zeros_like(y_hat), torch.ones_like(y_hat)
+
+    def output(symbols, index):
+        with torch.no_grad():
+            return module.synthesis(y_hat, quality, 0, symbols, torch.full(y_hat.shape, index, dtype=torch.int32))
+
+    # The smallest scale (index 0) gets no decoder noise; coded symbols never do.
+    assert torch.equal(output(zeros, 0), output(ones, 0))
+    assert torch.equal(output(ones, 40), output(ones, 0))
+    # Zero symbols of larger scales get more noise, up to the cap.
+    energies = [float((output(zeros, index) - output(ones, index)).pow(2).mean()) for index in (1, 8, 16, 63)]
+    assert 0 < energies[0] < energies[1] < energies[2]
+    assert energies[3] == pytest.approx(energies[2], rel=1e-3)
 
 
 def test_position_noise_is_a_unit_variance_function_of_position():
@@ -179,7 +202,16 @@ def test_exported_transforms_run_in_chunks_with_their_margins(exported):
                        module.analysis_margin) <= 1e-4
     with torch.no_grad():
         y = torch.round(module.analysis(x, quality))
-    assert chunk_error(lambda s, first: module.synthesis(s, quality, first), y, 1 / stride, start // stride, length // stride,
+    # Symbols (here y itself, means 0, many zeros) and their scale indexes
+    # travel together, stacked on the channel axis.
+    indexes = (y.abs() * 7 + 3).remainder(64)
+    stacked = torch.cat([y, indexes], dim=1)
+
+    def synthesis(s, first):
+        return module.synthesis(s[:, :M], quality, first, s[:, :M], s[:, M:].int())
+
+    assert bool((y == 0).any())
+    assert chunk_error(synthesis, stacked, 1 / stride, start // stride, length // stride,
                        module.synthesis_margin // stride) <= 1e-4
     hyper = module.downsampling // stride
     assert chunk_error(lambda s, _: module.hyper_analysis(s), y, hyper, start // stride, length // stride,

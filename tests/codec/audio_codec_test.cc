@@ -83,14 +83,22 @@ class AudioCodecTest : public ::testing::Test {
   torch::Tensor Reconstruct(const torch::Tensor& x, double quality, int64_t chunk) {
     torch::NoGradGuard no_grad;
     const torch::Tensor y = model_.Analysis(x, quality);
-    std::vector<torch::Tensor> y_hat;
+    std::vector<runtime::AudioLatent> parts;
     for (int64_t start = 0; start < y.size(2); start += chunk) {
       const torch::Tensor part = y.index({Slice(), Slice(), Slice(start, start + chunk)});
       torch::Tensor means, indexes;
       model_.HyperSynthesis(model_.HyperAnalysis(part).round(), &means, &indexes);
-      y_hat.push_back((part - means).round() + means);
+      const torch::Tensor symbols = (part - means).round();
+      parts.push_back({symbols + means, symbols.to(torch::kInt32), indexes.to(torch::kInt32)});
     }
-    return model_.Synthesis(torch::cat(y_hat, 2), quality, 0).clamp(-1, 1);
+    return model_.Synthesis(runtime::JoinLatents(parts), quality, 0).clamp(-1, 1);
+  }
+
+  // y_hat read as decoded symbols (means 0, many zeros) with scale indexes
+  // in a pattern that covers the table, so the decoder's noise fill acts.
+  static runtime::AudioLatent AsDecoded(const torch::Tensor& y_hat) {
+    const torch::Tensor indexes = (y_hat.abs() * 7 + 3).remainder(64).to(torch::kInt32);
+    return {y_hat, y_hat.to(torch::kInt32), indexes};
   }
 
   runtime::AudioModel model_;
@@ -156,7 +164,9 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
   const torch::Tensor x = Padded(TestAudio(model_.sample_rate(), 1, 20 * model_.downsampling(), 5));
   const int64_t total = x.size(2), chunk = 4 * model_.downsampling(), stride = model_.latent_stride();
   const torch::Tensor y_whole = model_.Analysis(x, 4);
-  const torch::Tensor x_whole = model_.Synthesis(y_whole.round(), 4, 0);
+  const runtime::AudioLatent decoded = AsDecoded(y_whole.round());
+  ASSERT_TRUE((decoded.symbols == 0).any().item<bool>());
+  const torch::Tensor x_whole = model_.Synthesis(decoded, 4, 0);
   for (const bool with_margins : {true, false}) {
     const int64_t analysis_margin = with_margins ? model_.analysis_margin() : 0;
     const int64_t synthesis_margin = with_margins ? model_.synthesis_margin() / stride : 0;
@@ -169,8 +179,8 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
       const int64_t latent = start / stride, latents = chunk / stride;
       const int64_t lfrom = std::max<int64_t>(0, latent - synthesis_margin);
       const int64_t lto = std::min(y_whole.size(2), latent + latents + synthesis_margin);
-      x_parts.push_back(runtime::SynthesizeChunk(
-          model_, y_whole.round().index({Slice(), Slice(), Slice(lfrom, lto)}), lfrom, latent - lfrom, latents, 4));
+      x_parts.push_back(runtime::SynthesizeChunk(model_, runtime::SliceLatent(decoded, lfrom, lto), lfrom,
+                                                 latent - lfrom, latents, 4));
     }
     const double y_error = (torch::cat(y_parts, 2) - y_whole).abs().max().item<double>();
     const double x_error = (torch::cat(x_parts, 2) - x_whole).abs().max().item<double>();
@@ -189,8 +199,8 @@ TEST_F(AudioCodecTest, ChunkedTransformsNeedTheirMargins) {
 // (so chunks line up, as above), and only on that.
 TEST_F(AudioCodecTest, SynthesisNoiseIsAFunctionOfPosition) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor y = model_.Analysis(Padded(TestAudio(model_.sample_rate(), 1, 4 * model_.downsampling(), 3)), 4)
-                              .round();
+  const runtime::AudioLatent y = AsDecoded(
+      model_.Analysis(Padded(TestAudio(model_.sample_rate(), 1, 4 * model_.downsampling(), 3)), 4).round());
   const torch::Tensor at_zero = model_.Synthesis(y, 4, 0);
   EXPECT_TRUE(torch::equal(at_zero, model_.Synthesis(y, 4, 0)));
   const double difference = (model_.Synthesis(y, 4, 8) - at_zero).abs().max().item<double>();
