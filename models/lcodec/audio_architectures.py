@@ -39,7 +39,7 @@ import torch
 import torch.nn as nn
 
 from .architectures import code_latent, interpolate_gain
-from .audio_layers import GDN1d, MDCT, NoiseFill, PowerLaw, conv1d, deconv1d
+from .audio_layers import GDN1d, MDCT, NoiseFill, PowerLaw, conv1d, deconv1d, scale_fill_amplitude
 from .entropy_models import EntropyBottleneck, GaussianConditional
 from .layers import Residual
 
@@ -187,7 +187,10 @@ class AudioHyperprior(nn.Module):
         z_hat, z_likelihoods = self.entropy_bottleneck(z.unsqueeze(2))
         means, scales = self.h_s(z_hat.squeeze(2)).chunk(2, dim=1)
         y_hat, y_likelihoods = code_latent(y, means, scales, self.gaussian_conditional, self.training)
-        x_hat = self.g_s(y_hat * inverse_gain)
+        if isinstance(self.g_s, NoiseFilledSynthesis):
+            x_hat = self.g_s(y_hat * inverse_gain, 0, self.decoder_fill(y, means, scales) * inverse_gain)
+        else:
+            x_hat = self.g_s(y_hat * inverse_gain)
         out = {"x_hat": x_hat, "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
         if self.training:
             # What the coder would spend (rounded values, no gradient): at low
@@ -200,6 +203,16 @@ class AudioHyperprior(nn.Module):
         else:
             out["coded_likelihoods"] = out["likelihoods"]
         return out
+
+    def decoder_fill(self, y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+        """The noise amplitude (in quantization steps) that the exported
+        decoder gives each coefficient coded as zero, from its scale
+        (scale_fill_amplitude), so that training sees the decoder's output.
+        A rule of the decoder: no gradient reaches the scales through it."""
+        with torch.no_grad():
+            zero = torch.round(y - means) == 0
+            fill = scale_fill_amplitude(scales, self.gaussian_conditional.scale_table)
+            return torch.where(zero, fill, torch.zeros_like(fill))
 
     def aux_loss(self) -> torch.Tensor:
         return self.entropy_bottleneck.aux_loss()

@@ -13,7 +13,7 @@ import torch.nn as nn
 
 from .architectures import interpolate_gain
 from .audio_architectures import SAMPLE_RATE, AudioHyperprior, NoiseFilledSynthesis
-from .audio_layers import scale_fill_amplitudes
+from .audio_layers import scale_fill_amplitude
 from .export import QUALITY_MIN, init_codec_module, save_model_file
 
 MARGIN_TOLERANCE = 1e-4  # chunked vs whole-signal transform, relative to the output's peak
@@ -49,7 +49,7 @@ class AudioCodecModule(nn.Module):
     The synthesis also takes what the decoder parsed, the residual symbols
     and their scale indexes: zero-coded coefficients get noise scaled to
     their coded scale (``fill_amplitudes``, see
-    audio_layers.scale_fill_amplitudes).
+    audio_layers.scale_fill_amplitude).
     """
 
     def __init__(self, model: AudioHyperprior, calibration: List[torch.Tensor], name: str,
@@ -57,7 +57,8 @@ class AudioCodecModule(nn.Module):
         super().__init__()
         init_codec_module(self, model, calibration, model.m, name, "audio")
         self.g_s = positional_synthesis(model)
-        self.register_buffer("fill_amplitudes", scale_fill_amplitudes(model.gaussian_conditional.scale_table.float()))
+        table = model.gaussian_conditional.scale_table.float()
+        self.register_buffer("fill_amplitudes", scale_fill_amplitude(table, table))
         self.sample_rate = SAMPLE_RATE
         self.latent_stride = model.latent_stride
         self.downsampling = model.downsampling

@@ -130,7 +130,7 @@ def position_noise(batch: int, bins: int, first_frame: int, frames: int) -> torc
     return ((h.double() + 0.5) / 4294967296.0 - 0.5).float() * math.sqrt(12.0)
 
 
-# The decoder's scale-informed noise fill (see scale_fill_amplitudes):
+# The decoder's scale-informed noise fill (see scale_fill_amplitude):
 # a zero-coded coefficient whose coded scale is sigma gets uniform noise of
 # standard deviation min(FILL_SCALE_FACTOR * sigma, FILL_MAX), in
 # quantization steps. On validation clips the true residual of zero-coded
@@ -142,15 +142,17 @@ FILL_SCALE_FACTOR = 0.8
 FILL_MAX = 0.25
 
 
-def scale_fill_amplitudes(scale_table: torch.Tensor) -> torch.Tensor:
-    """Noise standard deviation, in quantization steps, for a zero-coded
-    coefficient of each scale index. Index 0 (the table's smallest scale)
-    gets none: it also holds every coefficient the model is sure is empty
-    (bands above a recording's bandwidth, whose gains can be tiny), and
-    filling those was measured to swamp quiet music with hiss."""
-    amplitudes = torch.clamp(FILL_SCALE_FACTOR * scale_table, max=FILL_MAX)
-    amplitudes[0] = 0.0
-    return amplitudes
+def scale_fill_amplitude(scales: torch.Tensor, scale_table: torch.Tensor) -> torch.Tensor:
+    """Noise standard deviation, in quantization steps, for zero-coded
+    coefficients of predicted `scales`. Scales that get the table's smallest
+    index (below the geometric midpoint of its two smallest entries, as the
+    integer hyper-synthesis assigns them) get none: that index also holds
+    every coefficient the model is sure is empty (bands above a recording's
+    bandwidth, whose gains can be tiny), and filling those was measured to
+    swamp quiet music with hiss."""
+    smallest_filled = math.sqrt(float(scale_table[0]) * float(scale_table[1]))
+    amplitudes = torch.clamp(FILL_SCALE_FACTOR * scales, max=FILL_MAX)
+    return torch.where(scales >= smallest_filled, amplitudes, torch.zeros_like(amplitudes))
 
 
 class NoiseFill(nn.Module):
@@ -166,7 +168,7 @@ class NoiseFill(nn.Module):
     The learned amplitude ended up near zero in training (it sees only the
     dequantized values, which cannot tell a band coded as zero from an
     empty one); exported models add `extra_amplitude`, which the decoder
-    derives from the coded scales (scale_fill_amplitudes)."""
+    derives from the coded scales (scale_fill_amplitude)."""
 
     def __init__(self, m: int, c: int):
         super().__init__()
