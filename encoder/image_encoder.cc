@@ -4,6 +4,7 @@
 #include <string>
 
 #include "encoder/latent_symbols.h"
+#include "encoder/rdo_rounding.h"
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
@@ -80,7 +81,11 @@ Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const 
   std::vector<int32_t> y_symbols;
   Status status;
   LCODEC_RETURN_IF_ERROR(
-      runtime::Guard("image encoding failed", [&] { status = ToSymbols(latent.y - latent.means, &y_symbols); }));
+      runtime::Guard("image encoding failed", [&] {
+        const torch::Tensor weights =
+            model.has_quantization_weights() ? model.QuantizationWeights(options.quality) : torch::Tensor();
+        status = RoundResiduals(latent.y - latent.means, weights, model.y_table(), latent.indexes, &y_symbols);
+      }));
   LCODEC_RETURN_IF_ERROR(status);
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();

@@ -131,6 +131,10 @@ void ModelFile::HyperSynthesis(const torch::Tensor& z_hat, torch::Tensor* means,
 
 torch::Tensor ModelFile::Synthesis(const torch::Tensor& y_hat, double quality) { return RunSynthesis({y_hat, quality}); }
 
+torch::IValue ModelFile::RunMethod(const char* method, std::vector<torch::IValue> inputs) {
+  return module_.get_method(method)(std::move(inputs));
+}
+
 torch::Tensor ModelFile::RunSynthesis(std::vector<torch::IValue> inputs) {
   const ScopedTorchThreads fixed(kSynthesisThreads);  // the decoded output must not depend on --threads
   return module_.get_method("synthesis")(std::move(inputs)).toTensor();

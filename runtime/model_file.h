@@ -57,6 +57,9 @@ class ModelFile {
   // A plain integer attribute of the loaded file, which must lie in [low, high].
   Status IntAttribute(const std::string& path, const char* attribute, int64_t low, int64_t high, int64_t* value);
   bool HasAttribute(const char* attribute) const { return module_.hasattr(attribute); }
+  bool HasMethod(const char* method) const { return module_.find_method(method).has_value(); }
+  // Any of the file's methods (callers check HasMethod first).
+  torch::IValue RunMethod(const char* method, std::vector<torch::IValue> inputs);
 
  private:
   torch::jit::Module module_;

@@ -3,8 +3,8 @@ import json
 import pytest
 import torch
 
-from lcodec.architectures import DctHyperprior, MeanScaleHyperprior
-from lcodec.export import export_image_model, widen_half_weights
+from lcodec.architectures import LAMBDAS, DctHyperprior, MeanScaleHyperprior
+from lcodec.export import RDO_DISTORTION_FACTOR, export_image_model, widen_half_weights
 
 
 @pytest.mark.parametrize("make,m,stride", [(lambda: MeanScaleHyperprior(16, 24), 24, 16),
@@ -59,3 +59,21 @@ def test_training_warm_starts_from_an_exported_model(tmp_path):
             assert torch.allclose(fresh.state_dict()[name], tensor.half().float()), name
     # The hyper-synthesis is not stored in float form: it keeps its own start.
     assert not torch.equal(fresh.h_s[0].weight, trained.h_s[0].weight)
+
+
+def test_quantization_weights_follow_the_levels_lambdas_and_inverse_gains(tmp_path):
+    torch.manual_seed(0)
+    model = DctHyperprior(16, 192)
+    path = str(tmp_path / "model.lcm")
+    export_image_model(model, [(torch.rand(3, 64, 64) * 255).to(torch.uint8)], path, "test", steps=0)
+    module = torch.jit.load(path)
+    widen_half_weights(module)
+    inverse = model.log_inverse_gain.detach().half().double().exp()  # as stored: fp16
+    for quality in (1.0, 4.0, 8.0):
+        level = int(quality) - 1
+        expected = RDO_DISTORTION_FACTOR * LAMBDAS[level] * 255 ** 2 * inverse[level] ** 2 / 3
+        assert torch.allclose(module.quantization_weights(quality), expected, rtol=1e-6)
+    # Between levels, lambda and the inverse gain interpolate geometrically.
+    halfway = module.quantization_weights(4.5)
+    assert torch.allclose(halfway, (module.quantization_weights(4.0) * module.quantization_weights(5.0)).sqrt(),
+                          rtol=1e-6)

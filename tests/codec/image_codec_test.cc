@@ -10,6 +10,7 @@
 
 #include "decoder/image_decoder.h"
 #include "encoder/image_encoder.h"
+#include "encoder/rdo_rounding.h"
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
 #include "runtime/tiling.h"
@@ -58,16 +59,25 @@ class ImageCodecTest : public ::testing::Test {
     return decoder::DecodeImage(model_, stream.data(), stream.size(), options, out);
   }
 
-  // What the model itself reconstructs, without entropy coding.
+  // What the model itself reconstructs, without entropy coding (residuals
+  // rounded as the encoder rounds them).
   Image Reconstruct(const Image& image, double quality) {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = runtime::ImageToTensor(image, model_.downsampling());
     const torch::Tensor y = model_.Analysis(x, quality);
     torch::Tensor means, indexes;
     model_.HyperSynthesis(model_.HyperAnalysis(y).round(), &means, &indexes);
+    const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
+    const std::vector<uint16_t> index_list(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
+    std::vector<int32_t> symbols;
+    EXPECT_TRUE(model_.has_quantization_weights());
+    EXPECT_TRUE(encoder::RoundResiduals(y - means, model_.QuantizationWeights(quality), model_.y_table(), index_list,
+                                        &symbols)
+                    .ok());
+    const torch::Tensor y_hat = torch::from_blob(symbols.data(), means.sizes(), torch::kInt32).to(torch::kFloat) + means;
     Image out;
-    runtime::TensorToImage(model_.Synthesis((y - means).round() + means, quality), image.width, image.height,
-                           image.channels, image.bit_depth, &out);
+    runtime::TensorToImage(model_.Synthesis(y_hat, quality), image.width, image.height, image.channels,
+                           image.bit_depth, &out);
     return out;
   }
 

@@ -1,0 +1,44 @@
+#include "encoder/rdo_rounding.h"
+
+#include <cmath>
+
+#include "encoder/latent_symbols.h"
+
+namespace lcodec::encoder {
+namespace {
+
+double Bits(const entropy::CdfTable& table, uint16_t index, int32_t value) {
+  return entropy::kCdfPrecision - std::log2(static_cast<double>(table.IntervalOf(index, value).freq));
+}
+
+}  // namespace
+
+Status RoundResiduals(const torch::Tensor& residuals, const torch::Tensor& weights, const entropy::CdfTable& table,
+                      const std::vector<uint16_t>& indexes, std::vector<int32_t>* symbols) {
+  LCODEC_RETURN_IF_ERROR(ToSymbols(residuals, symbols));
+  if (!weights.defined()) return Status::Ok();
+  if (residuals.dim() < 2 || residuals.numel() == 0 || weights.numel() != residuals.size(1) ||
+      indexes.size() != symbols->size())
+    return Status::InvalidArgument("rate-distortion rounding weights or indexes do not match the latent");
+  for (const uint16_t index : indexes)
+    if (index >= table.size()) return Status::InvalidArgument("scale index outside the model's table");
+  const int64_t channels = residuals.size(1);
+  const torch::Tensor values = residuals.to(torch::kFloat64).contiguous();
+  const torch::Tensor weight = weights.to(torch::kFloat64).contiguous();
+  const double* e = values.data_ptr<double>();
+  const double* w = weight.data_ptr<double>();
+  const int64_t plane = residuals.numel() / (residuals.size(0) * channels);
+  for (size_t i = 0; i < symbols->size(); ++i) {
+    const int32_t nearest = (*symbols)[i];
+    if (nearest == 0) continue;
+    const int32_t closer = nearest > 0 ? nearest - 1 : nearest + 1;
+    const double channel_weight = w[(static_cast<int64_t>(i) / plane) % channels];
+    const double nearest_error = e[i] - nearest, closer_error = e[i] - closer;
+    const double nearest_cost = channel_weight * nearest_error * nearest_error + Bits(table, indexes[i], nearest);
+    const double closer_cost = channel_weight * closer_error * closer_error + Bits(table, indexes[i], closer);
+    if (closer_cost < nearest_cost) (*symbols)[i] = closer;
+  }
+  return Status::Ok();
+}
+
+}  // namespace lcodec::encoder
