@@ -10,6 +10,7 @@
 #include "encoder/block_mode_search.h"
 #include "entropy/symbol_coder.h"
 #include "runtime/block_modes.h"
+#include "tests/codec/laplacian_table.h"
 
 namespace lcodec {
 namespace {
@@ -18,21 +19,8 @@ using runtime::kIntraBlock;
 using runtime::kSkipBlock;
 using runtime::kTemporalBlock;
 
-// 16 CDFs of a discretized Laplacian over -30..30 whose scale doubles every
-// 2 indexes, like the Gaussian scale table of a real model.
-entropy::CdfTable ScaleTable() {
-  std::vector<std::vector<double>> pmfs;
-  for (int index = 0; index < 16; ++index) {
-    const double scale = 0.1 * std::pow(2.0, index / 2.0);
-    std::vector<double> pmf;
-    for (int v = -30; v <= 30; ++v) pmf.push_back(std::exp(-std::abs(v) / scale));
-    pmfs.push_back(pmf);
-  }
-  entropy::CdfTable table;
-  EXPECT_TRUE(entropy::CdfTable::FromPmfs(pmfs, std::vector<double>(16, 1e-9), std::vector<int32_t>(16, -30), &table)
-                  .ok());
-  return table;
-}
+// 16 CDFs over -30..30 whose scale doubles every 2 indexes.
+entropy::CdfTable ScaleTable() { return LaplacianTable(16, 0.1, std::sqrt(2.0), 30); }
 
 TEST(BlockModes, ModeTableChecksItsFrequencies) {
   entropy::CdfTable table;

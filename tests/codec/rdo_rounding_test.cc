@@ -8,24 +8,13 @@
 #include <vector>
 
 #include "encoder/rdo_rounding.h"
+#include "tests/codec/laplacian_table.h"
 
 namespace lcodec {
 namespace {
 
-// 8 CDFs of a discretized Laplacian over -20..20, narrow to wide.
-entropy::CdfTable LaplacianTable() {
-  std::vector<std::vector<double>> pmfs;
-  for (int index = 0; index < 8; ++index) {
-    const double scale = 0.2 * std::pow(2.0, index);
-    std::vector<double> pmf;
-    for (int v = -20; v <= 20; ++v) pmf.push_back(std::exp(-std::abs(v) / scale));
-    pmfs.push_back(pmf);
-  }
-  entropy::CdfTable table;
-  EXPECT_TRUE(entropy::CdfTable::FromPmfs(pmfs, std::vector<double>(8, 1e-9), std::vector<int32_t>(8, -20), &table)
-                  .ok());
-  return table;
-}
+// 8 CDFs over -20..20, the scale doubling from one to the next.
+entropy::CdfTable NarrowToWideTable() { return LaplacianTable(8, 0.2, 2.0, 20); }
 
 double Bits(const entropy::CdfTable& table, uint16_t index, int32_t value) {
   return entropy::kCdfPrecision - std::log2(double(table.IntervalOf(index, value).freq));
@@ -44,7 +33,7 @@ Latent RandomLatent() {
 }
 
 TEST(RdoRounding, WithoutWeightsRoundsToNearest) {
-  const entropy::CdfTable table = LaplacianTable();
+  const entropy::CdfTable table = NarrowToWideTable();
   const Latent latent = RandomLatent();
   std::vector<int32_t> symbols;
   ASSERT_TRUE(encoder::RoundResiduals(latent.residuals, torch::Tensor(), table, latent.indexes, &symbols).ok());
@@ -56,7 +45,7 @@ TEST(RdoRounding, WithoutWeightsRoundsToNearest) {
 // Each residual ends at the cheaper of its nearest integer and the one next
 // to it toward zero, under the weight of its own channel.
 TEST(RdoRounding, KeepsTheCheaperOfNearestAndCloserToZero) {
-  const entropy::CdfTable table = LaplacianTable();
+  const entropy::CdfTable table = NarrowToWideTable();
   const Latent latent = RandomLatent();
   const torch::Tensor weights = torch::tensor({0.3, 3.0, 30.0}, torch::kFloat64);
   std::vector<int32_t> symbols;
@@ -78,7 +67,7 @@ TEST(RdoRounding, KeepsTheCheaperOfNearestAndCloserToZero) {
 }
 
 TEST(RdoRounding, HeavyWeightsRoundToNearestAndNoWeightPullsTowardZero) {
-  const entropy::CdfTable table = LaplacianTable();
+  const entropy::CdfTable table = NarrowToWideTable();
   const Latent latent = RandomLatent();
   std::vector<int32_t> heavy, plain, free_rate;
   ASSERT_TRUE(encoder::RoundResiduals(latent.residuals, torch::full({3}, 1e9, torch::kFloat64), table, latent.indexes,
@@ -102,7 +91,7 @@ TEST(RdoRounding, HeavyWeightsRoundToNearestAndNoWeightPullsTowardZero) {
 }
 
 TEST(RdoRounding, RefusesWhatDoesNotMatch) {
-  const entropy::CdfTable table = LaplacianTable();
+  const entropy::CdfTable table = NarrowToWideTable();
   Latent latent = RandomLatent();
   std::vector<int32_t> symbols;
   const torch::Tensor weights = torch::ones({3}, torch::kFloat64);
