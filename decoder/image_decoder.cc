@@ -6,6 +6,7 @@
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
+#include "runtime/latent_coding.h"
 
 namespace lcodec::decoder {
 namespace {
@@ -69,6 +70,7 @@ Status DecodeLatentPrior(runtime::ImageModel& model, const bitstream::StreamHead
       return;
     }
     out->indexes.assign(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
+    out->index_map = index32;
   });
   LCODEC_RETURN_IF_ERROR(guard);
   return status;
@@ -96,15 +98,36 @@ Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHea
   LatentPrior prior;
   LCODEC_RETURN_IF_ERROR(
       DecodeLatentPrior(model, header, hyper_latent, hyper_latent_size, options, &prior, &entropy_seconds));
-  std::vector<int32_t> y_symbols(prior.indexes.size());
-  const Clock::time_point entropy_start = Clock::now();
-  LCODEC_RETURN_IF_ERROR(entropy::DecodeSymbols(model.y_table(), latent, latent_size, prior.indexes.data(),
-                                                y_symbols.size(), options.threads, y_symbols.data()));
-  entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
+  // Step by step (runtime/latent_coding.h): each step's scale indexes may
+  // depend on the values decoded before it.
+  entropy::SymbolDecoder symbols;
+  LCODEC_RETURN_IF_ERROR(symbols.Open(model.y_table(), latent, latent_size, prior.indexes.size()));
   torch::Tensor y_hat;
+  std::vector<runtime::LatentCodingStep> steps;
+  const int64_t padded_height = runtime::PaddedSize(header.height, model.downsampling());
   LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
-    y_hat = torch::from_blob(y_symbols.data(), prior.means.sizes(), torch::kInt32).to(torch::kFloat) + prior.means;
+    y_hat = torch::zeros_like(prior.means);
+    steps = runtime::LatentCodingSteps(model, y_hat.size(1));
   }));
+  for (const runtime::LatentCodingStep& step : steps) {
+    torch::Tensor means;
+    std::vector<uint16_t> indexes;
+    LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
+      torch::NoGradGuard no_grad;
+      runtime::StepPrior(model, step, y_hat, prior.means, prior.index_map, padded_height, options.tiling, &means,
+                         &indexes);
+    }));
+    std::vector<int32_t> values(indexes.size());
+    const Clock::time_point entropy_start = Clock::now();
+    LCODEC_RETURN_IF_ERROR(symbols.Decode(indexes.data(), indexes.size(), options.threads, values.data()));
+    entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
+    LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
+      const int64_t count = static_cast<int64_t>(values.size());
+      runtime::ScatterStep(step, torch::from_blob(values.data(), {count}, torch::kInt32).to(torch::kFloat) + means,
+                           &y_hat);
+    }));
+  }
+  LCODEC_RETURN_IF_ERROR(symbols.Finish());
   LCODEC_RETURN_IF_ERROR(SynthesizeLatent(model, header, y_hat, options, out));
   if (y_hat_out) *y_hat_out = y_hat;
   if (stats) {

@@ -52,6 +52,7 @@ Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHea
 struct LatentPrior {
   torch::Tensor means;
   std::vector<uint16_t> indexes;
+  torch::Tensor index_map;  // the same indexes, (1, C, h, w) int32
 };
 Status DecodeLatentPrior(runtime::ImageModel& model, const bitstream::StreamHeader& header,
                          const uint8_t* hyper_latent, size_t hyper_latent_size, const ImageDecodeOptions& options,

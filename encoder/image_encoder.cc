@@ -8,6 +8,7 @@
 #include "entropy/symbol_coder.h"
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
+#include "runtime/latent_coding.h"
 
 namespace lcodec::encoder {
 namespace {
@@ -56,8 +57,10 @@ Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const 
       return;
     }
     status = entropy::ChannelIndexes(static_cast<int>(z_hat.size(1)), z_hat.size(2) * z_hat.size(3), &z_indexes);
-    const torch::Tensor index32 = indexes.to(torch::kInt32).contiguous();
-    out->indexes.assign(index32.data_ptr<int32_t>(), index32.data_ptr<int32_t>() + index32.numel());
+    out->index_map = indexes.to(torch::kInt32).contiguous();
+    out->indexes.assign(out->index_map.data_ptr<int32_t>(),
+                        out->index_map.data_ptr<int32_t>() + out->index_map.numel());
+    out->padded_height = x.size(2);
   });
   LCODEC_RETURN_IF_ERROR(guard);
   LCODEC_RETURN_IF_ERROR(status);
@@ -74,29 +77,63 @@ Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const 
   return Status::Ok();
 }
 
+Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const ImageEncodeOptions& options,
+                  std::vector<uint8_t>* out, torch::Tensor* y_hat, double* estimated_bits, ImageEncodeStats* stats) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  Clock::duration prior_time{};
+  std::vector<int32_t> symbols;
+  std::vector<uint16_t> indexes;
+  Status status;
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("image encoding failed", [&] {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor weights =
+        model.has_quantization_weights() ? model.QuantizationWeights(options.quality) : torch::Tensor();
+    *y_hat = torch::zeros_like(latent.y);
+    for (const runtime::LatentCodingStep& step : runtime::LatentCodingSteps(model, latent.y.size(1))) {
+      torch::Tensor means;
+      std::vector<uint16_t> step_indexes;
+      const Clock::time_point prior_start = Clock::now();
+      runtime::StepPrior(model, step, *y_hat, latent.means, latent.index_map, latent.padded_height, options.tiling,
+                         &means, &step_indexes);
+      prior_time += Clock::now() - prior_start;
+      const int64_t channels = static_cast<int64_t>(step.channels.size());
+      const torch::Tensor residuals = (runtime::GatherStep(latent.y, step) - means).reshape({1, channels, -1});
+      const torch::Tensor step_weights =
+          weights.defined() ? weights.index_select(0, torch::tensor(step.channels, torch::kLong)) : weights;
+      std::vector<int32_t> step_symbols;
+      status = RoundResiduals(residuals, step_weights, model.y_table(), step_indexes, &step_symbols);
+      if (!status.ok()) return;
+      const int64_t count = static_cast<int64_t>(step_symbols.size());
+      runtime::ScatterStep(step, torch::from_blob(step_symbols.data(), {count}, torch::kInt32).to(torch::kFloat) + means,
+                           y_hat);
+      symbols.insert(symbols.end(), step_symbols.begin(), step_symbols.end());
+      indexes.insert(indexes.end(), step_indexes.begin(), step_indexes.end());
+    }
+  }));
+  LCODEC_RETURN_IF_ERROR(status);
+  entropy::CodingOptions coding;
+  coding.threads = options.threads;
+  LCODEC_RETURN_IF_ERROR(
+      entropy::EncodeSymbols(model.y_table(), symbols.data(), indexes.data(), symbols.size(), coding, out));
+  *estimated_bits = EstimatedBits(model.y_table(), symbols, indexes);
+  if (stats) {
+    stats->transform_seconds += std::chrono::duration<double>(prior_time).count();
+    stats->entropy_seconds += std::chrono::duration<double>(Clock::now() - start - prior_time).count();
+  }
+  return Status::Ok();
+}
+
 Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImagePayload* out, ImageEncodeStats* stats) {
   ImageLatent latent;
   LCODEC_RETURN_IF_ERROR(AnalyzeImageLatent(model, image, options, &latent, stats));
-  std::vector<int32_t> y_symbols;
-  Status status;
-  LCODEC_RETURN_IF_ERROR(
-      runtime::Guard("image encoding failed", [&] {
-        const torch::Tensor weights =
-            model.has_quantization_weights() ? model.QuantizationWeights(options.quality) : torch::Tensor();
-        status = RoundResiduals(latent.y - latent.means, weights, model.y_table(), latent.indexes, &y_symbols);
-      }));
-  LCODEC_RETURN_IF_ERROR(status);
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point start = Clock::now();
-  entropy::CodingOptions coding;
-  coding.threads = options.threads;
-  LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model.y_table(), y_symbols.data(), latent.indexes.data(),
-                                                y_symbols.size(), coding, &out->latent));
+  torch::Tensor y_hat;
+  double latent_bits = 0;
+  LCODEC_RETURN_IF_ERROR(CodeLatent(model, latent, options, &out->latent, &y_hat, &latent_bits, stats));
   out->hyper_latent = std::move(latent.hyper_latent);
   if (stats) {
-    stats->entropy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
-    stats->estimated_bits = latent.hyper_latent_bits + EstimatedBits(model.y_table(), y_symbols, latent.indexes);
+    stats->estimated_bits = latent.hyper_latent_bits + latent_bits;
     stats->coded_bits = 8.0 * static_cast<double>(out->hyper_latent.size() + out->latent.size());
   }
   return Status::Ok();

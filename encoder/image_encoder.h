@@ -46,6 +46,8 @@ struct ImageLatent {
   torch::Tensor y;                 // (1, C, h, w)
   torch::Tensor means;             // (1, C, h, w)
   std::vector<uint16_t> indexes;   // C * h * w scale indexes into model.y_table()
+  torch::Tensor index_map;         // the same indexes, (1, C, h, w) int32
+  int64_t padded_height = 0;       // of the image the transforms saw
   std::vector<uint8_t> hyper_latent;  // ZLAT body
   double hyper_latent_bits = 0;    // z's estimated bits
 };
@@ -57,7 +59,17 @@ struct ImageLatent {
 Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImageLatent* out, ImageEncodeStats* stats = nullptr);
 
-// AnalyzeImageLatent, then the coding of round(y - means).
+// The YLAT body of `latent`: its values coded step by step in the order of
+// runtime/latent_coding.h, each residual y - mean rounded (rate-distortion
+// optimized where the model has the weights). *y_hat receives the latent
+// exactly as the decoder will decode it; *estimated_bits the symbols' cost
+// under the model's tables. Adds the slice context's time to the stats'
+// transform_seconds, the rest to entropy_seconds.
+Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const ImageEncodeOptions& options,
+                  std::vector<uint8_t>* out, torch::Tensor* y_hat, double* estimated_bits,
+                  ImageEncodeStats* stats = nullptr);
+
+// AnalyzeImageLatent, then CodeLatent.
 Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImagePayload* out, ImageEncodeStats* stats = nullptr);
 

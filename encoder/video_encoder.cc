@@ -210,13 +210,11 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
                                                                            : runtime::FrameType::kIntra;
     hyper_latent_ = std::move(latent.hyper_latent);
     if (prefix->type == runtime::FrameType::kIntra) {
-      LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), intra_symbols.data(), latent.indexes.data(),
-                                                    intra_symbols.size(), coding, &symbols_));
-      LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
-        *reference = torch::from_blob(intra_symbols.data(), latent.means.sizes(), torch::kInt32).to(torch::kFloat) +
-                     latent.means;
-      }));
-      estimated_bits = latent.hyper_latent_bits + EstimatedBits(model_.y_table(), intra_symbols, latent.indexes);
+      // Exactly an image's payload (the block-mode estimate above priced it
+      // with the hyperprior alone and plain rounding).
+      double latent_bits = 0;
+      LCODEC_RETURN_IF_ERROR(CodeLatent(model_, latent, options, &symbols_, reference, &latent_bits));
+      estimated_bits = latent.hyper_latent_bits + latent_bits;
     } else {
       entropy::CdfTable mode_table;
       LCODEC_RETURN_IF_ERROR(runtime::ModeTable(choice.mode_frequencies, &mode_table));

@@ -6,7 +6,6 @@
 #include <system_error>
 #include <thread>
 
-#include "entropy/rans.h"
 
 namespace lcodec::entropy {
 namespace {
@@ -102,7 +101,14 @@ Status EncodeSymbols(const CdfTable& table, const int32_t* values, const uint16_
 
 Status DecodeSymbols(const CdfTable& table, const uint8_t* data, size_t size, const uint16_t* indexes, size_t count,
                      int threads, int32_t* values) {
-  if (threads < 1) return Status::InvalidArgument("threads must be >= 1");
+  SymbolDecoder decoder;
+  LCODEC_RETURN_IF_ERROR(decoder.Open(table, data, size, count));
+  LCODEC_RETURN_IF_ERROR(decoder.Decode(indexes, count, threads, values));
+  return decoder.Finish();
+}
+
+Status SymbolDecoder::Open(const CdfTable& table, const uint8_t* data, size_t size, size_t count) {
+  *this = SymbolDecoder();
   size_t pos = 0;
   uint64_t per = 0;
   uint64_t substreams = 0;
@@ -121,20 +127,41 @@ Status DecodeSymbols(const CdfTable& table, const uint8_t* data, size_t size, co
     begins[j + 1] = begins[j] + length;
   }
   if (begins[substreams] != size - pos) return Status::Corrupt("substream lengths do not add up to the data");
-
   const uint8_t* payload = data + pos;
-  std::vector<Status> statuses(substreams);
-  RunJobs(substreams, threads, [&](size_t j) {
-    const size_t begin = j * per;
-    const size_t n = std::min<size_t>(per, count - begin);
-    RansDecoder decoder(table, payload + begins[j], begins[j + 1] - begins[j]);
-    decoder.Decode(indexes + begin, n, values + begin);
-    statuses[j] = decoder.Finish();
-    if (!statuses[j].ok()) {
-      statuses[j] = Status::Corrupt("substream " + std::to_string(j) + ": " + statuses[j].message());
-    }
+  substreams_.reserve(substreams);
+  for (size_t j = 0; j < substreams; ++j)
+    substreams_.emplace_back(table, payload + begins[j], begins[j + 1] - begins[j]);
+  table_ = &table;
+  count_ = count;
+  per_substream_ = per;
+  return Status::Ok();
+}
+
+Status SymbolDecoder::Decode(const uint16_t* indexes, size_t count, int threads, int32_t* values) {
+  if (threads < 1) return Status::InvalidArgument("threads must be >= 1");
+  if (table_ == nullptr || count > count_ - decoded_)
+    return Status::InvalidArgument("decoding past the end of the symbols");
+  if (count == 0) return Status::Ok();
+  const size_t begin = decoded_, end = decoded_ + count;
+  const size_t first = begin / per_substream_, last = (end - 1) / per_substream_;
+  // Each substream's share of [begin, end) continues where it stopped.
+  RunJobs(last - first + 1, threads, [&](size_t j) {
+    const size_t substream = first + j;
+    const size_t from = std::max(begin, substream * per_substream_);
+    const size_t to = std::min(end, (substream + 1) * per_substream_);
+    substreams_[substream].Decode(indexes + (from - begin), to - from, values + (from - begin));
   });
-  return FirstFailure(statuses);
+  decoded_ = end;
+  return Status::Ok();
+}
+
+Status SymbolDecoder::Finish() const {
+  if (table_ == nullptr || decoded_ != count_) return Status::Corrupt("not every symbol was decoded");
+  for (size_t j = 0; j < substreams_.size(); ++j) {
+    const Status status = substreams_[j].Finish();
+    if (!status.ok()) return Status::Corrupt("substream " + std::to_string(j) + ": " + status.message());
+  }
+  return Status::Ok();
 }
 
 }  // namespace lcodec::entropy

@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "entropy/cdf_table.h"
+#include "entropy/rans.h"
 
 namespace lcodec::entropy {
 
@@ -46,6 +47,33 @@ Status EncodeSymbols(const CdfTable& table, const int32_t* values, const uint16_
 // table; InvalidArgument if threads < 1. On failure values[] holds garbage.
 Status DecodeSymbols(const CdfTable& table, const uint8_t* data, size_t size, const uint16_t* indexes, size_t count,
                      int threads, int32_t* values);
+
+// Decodes a blob piece by piece, for coders whose next indexes depend on
+// the values decoded so far (a context model): the pieces' counts add up to
+// the blob's count, and each piece may span substreams, which then decode
+// on several threads.
+class SymbolDecoder {
+ public:
+  // Reads the blob's header. `table` and the data must outlive the decoder.
+  // Corrupt if the header is damaged or does not match `count`.
+  Status Open(const CdfTable& table, const uint8_t* data, size_t size, size_t count);
+
+  // Decodes the next `count` values with CDF indexes[k] into values[].
+  // InvalidArgument if that goes past the blob's count or threads < 1.
+  // Damage inside the substreams shows up in Finish.
+  Status Decode(const uint16_t* indexes, size_t count, int threads, int32_t* values);
+
+  // Ok once every value was decoded and every substream checked out; else
+  // Corrupt, naming the first damaged substream.
+  Status Finish() const;
+
+ private:
+  const CdfTable* table_ = nullptr;
+  size_t count_ = 0;           // values in the blob
+  size_t decoded_ = 0;         // values decoded so far
+  size_t per_substream_ = 1;   // values per substream (the last one fewer)
+  std::vector<RansDecoder> substreams_;
+};
 
 }  // namespace lcodec::entropy
 

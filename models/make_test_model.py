@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export tiny untrained image and audio models for the C++ tests.
 
-    /usr/bin/python3 models/make_test_model.py [--output FILE] [--other FILE]
+    /usr/bin/python3 models/make_test_model.py [--output FILE] [--other FILE] [--context FILE]
                                                [--audio FILE] [--audio-other FILE]
 
 Their weights are random (seeded), so their outputs look like noise, but
@@ -13,7 +13,7 @@ import os
 
 import torch
 
-from lcodec.architectures import MeanScaleHyperprior
+from lcodec.architectures import DctContextHyperprior, MeanScaleHyperprior
 from lcodec.audio_architectures import SAMPLE_RATE, AudioHyperprior
 from lcodec.audio_data import decode, list_audio
 from lcodec.audio_export import export_audio_model
@@ -36,19 +36,24 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--output", help="tiny image model")
     p.add_argument("--other", help="also write a second image model with other weights (for wrong-model tests)")
+    p.add_argument("--context", help="tiny image model with a slice context (format version 2)")
     p.add_argument("--audio", help="tiny audio model")
     p.add_argument("--audio-other", help="a second audio model with other weights")
     args = p.parse_args()
-    if not any((args.output, args.other, args.audio, args.audio_other)):
+    if not any((args.output, args.other, args.context, args.audio, args.audio_other)):
         p.error("nothing to write: give --output and/or --audio")
     torch.set_num_threads(1)
-    if args.output or args.other:
+    if args.output or args.other or args.context:
         images = [load_rgb(path)[:, :128, :128] for path in list_images(CI_IMAGES)]
     for seed, path, name in ((0, args.output, "test-tiny"), (1, args.other, "test-tiny-other")):
         if path is not None:
             torch.manual_seed(seed)
             write_atomically(path, lambda tmp: export_image_model(MeanScaleHyperprior(16, 24), images, tmp, name,
                                                                   steps=0))
+    if args.context is not None:
+        torch.manual_seed(2)
+        write_atomically(args.context, lambda tmp: export_image_model(tiny_context_model(), images, tmp,
+                                                                      "test-tiny-context", steps=0))
     if args.audio or args.audio_other:
         # Two seconds of each CI clip, every channel.
         signals = [torch.from_numpy(channel[:2 * SAMPLE_RATE]) for name in list_audio(CI_AUDIO)
@@ -57,6 +62,17 @@ def main() -> None:
         if path is not None:
             torch.manual_seed(seed)
             write_atomically(path, lambda tmp: export_audio_model(tiny_audio_model(), signals, tmp, name, steps=0))
+
+
+def tiny_context_model() -> DctContextHyperprior:
+    """Few hyper-latent channels; the heads' last layers are random, since a
+    fresh context (zero last layers) is the hyperprior alone and would test
+    nothing."""
+    model = DctContextHyperprior(8, 192)
+    with torch.no_grad():
+        for head in model.context.heads:
+            head.tail[-1].weight.normal_(0, 0.05)
+    return model
 
 
 def tiny_audio_model() -> AudioHyperprior:

@@ -52,7 +52,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from lcodec.architectures import ARCHITECTURES, LAMBDAS, round_with_straight_through
+from lcodec.architectures import ARCHITECTURES, LAMBDAS
+from lcodec.entropy_models import round_with_straight_through
 from lcodec.data import RandomCrops
 from lcodec.export import QUALITY_MIN
 from lcodec.layers import conv

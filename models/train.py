@@ -11,6 +11,12 @@ bottleneck are stored only in integer/table form, so those two restart).
 Each step draws a random rate level per crop and minimises
 lambda[level] * 255^2 * MSE + bpp, so one set of weights learns every level.
 Checkpoints belong outside the repository; training resumes from them.
+
+--only-context trains the slice context (dct-context) and the hyper-latent's
+entropy bottleneck alone, everything else frozen: the distortion does not
+depend on them, so the loss is the rate and no synthesis runs. It adds a
+context to a trained dct-hyperprior: --arch dct-context --init-from
+models/zoo/image-msh.lcm --only-context.
 """
 import argparse
 import json
@@ -23,6 +29,7 @@ import torch.nn.functional as F
 
 from lcodec.architectures import ARCHITECTURES, LAMBDAS
 from lcodec.data import RandomCrops, list_images, load_rgb
+from lcodec.integer_hyper import float_hyper_synthesis
 from lcodec.training import optimization_step
 
 
@@ -60,18 +67,22 @@ WARM_START_PREFIXES = ("g_a.", "g_s.", "h_a.", "log_gain", "log_inverse_gain")
 
 
 def warm_start(model: torch.nn.Module, path: str) -> int:
-    """Copies the model file's transforms and gains into `model`; returns the
-    training steps its manifest records."""
+    """Copies the model file's transforms and gains into `model`, and its
+    hyper-synthesis, recovered from the integer form; returns the training
+    steps its manifest records. The hyper-latent's entropy bottleneck (stored
+    only as tables) and any slice context keep their fresh start."""
     extra = {"manifest.json": ""}
-    stored = torch.jit.load(path, map_location="cpu", _extra_files=extra).state_dict()
+    module = torch.jit.load(path, map_location="cpu", _extra_files=extra)
+    stored = module.state_dict()
     own = model.state_dict()
     copied = {name: stored[name].float() for name in own
               if name.startswith(WARM_START_PREFIXES) and name in stored and stored[name].shape == own[name].shape}
     if not any(name.startswith("g_s.") for name in copied):
         raise SystemExit(f"{path}: no transforms of this architecture to start from")
     model.load_state_dict({**own, **copied})
+    float_hyper_synthesis(module.integer_hyper, model.h_s, model.gaussian_conditional.scale_table.double().numpy())
     steps = int(json.loads(extra["manifest.json"]).get("training_steps", 0))
-    print(f"warm start from {path}: {len(copied)} tensors, {steps} steps", flush=True)
+    print(f"warm start from {path}: {len(copied)} tensors and the hyper-synthesis, {steps} steps", flush=True)
     return steps
 
 
@@ -97,14 +108,22 @@ def main() -> None:
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--device", default="cpu")
     p.add_argument("--init-from", help="model file to start from when the checkpoint does not exist yet")
+    p.add_argument("--only-context", action="store_true",
+                   help="train only the slice context and the hyper-latent's entropy bottleneck (rate only)")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     model = ARCHITECTURES[args.arch](args.n, args.m).to(device)
-    aux_params = [p for name, p in model.named_parameters() if name.endswith("quantiles")]
-    gain_params = [p for name, p in model.named_parameters() if "gain" in name]
-    main_params = [p for name, p in model.named_parameters() if not name.endswith("quantiles") and "gain" not in name]
+    if args.only_context:
+        if model.context is None:
+            raise SystemExit(f"--only-context: {args.arch} has no slice context")
+        for name, parameter in model.named_parameters():
+            parameter.requires_grad_(name.startswith(("context.", "entropy_bottleneck.")))
+    trained = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+    aux_params = [p for name, p in trained if name.endswith("quantiles")]
+    gain_params = [p for name, p in trained if "gain" in name]
+    main_params = [p for name, p in trained if not name.endswith("quantiles") and "gain" not in name]
     # Gains are few and set the rate of each level: they learn 10x faster.
     optimizer = torch.optim.Adam([{"params": main_params}, {"params": gain_params, "lr_scale": 10.0}], lr=args.lr)
     aux_optimizer = torch.optim.Adam(aux_params, lr=1e-3)
@@ -129,10 +148,16 @@ def main() -> None:
     while step < args.steps:
         x = data.batch(args.batch).to(device)
         levels = torch.randint(len(LAMBDAS), (args.batch,), device=device)
-        out = model(x, levels.float())
+        # Without a distortion term any quality between the levels can train.
+        qualities = torch.rand(args.batch, device=device) * (len(LAMBDAS) - 1) if args.only_context else levels.float()
+        out = model(x, qualities, synthesize=not args.only_context)
         bpp = rate_bpp(out["likelihoods"], x.shape[2] * x.shape[3])
-        mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
-        loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
+        if args.only_context:
+            mse = torch.zeros_like(bpp)
+            loss = bpp.mean()
+        else:
+            mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
+            loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
         aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params)
         step += 1
         window.append((float(loss), float(bpp.mean()), float(mse.mean())))

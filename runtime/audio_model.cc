@@ -12,7 +12,7 @@ constexpr int64_t kMaxMargin = 1 << 20;
 
 Status AudioModel::Load(const std::string& path, AudioModel* out) {
   AudioModel model;
-  LCODEC_RETURN_IF_ERROR(model.LoadCommon(path, "audio", kMaxAudioDownsampling));
+  LCODEC_RETURN_IF_ERROR(model.LoadCommon(path, "audio", kMaxAudioDownsampling, /*max_format_version=*/1));
   int64_t rate = 0, stride = 0, analysis_margin = 0, synthesis_margin = 0;
   LCODEC_RETURN_IF_ERROR(model.IntAttribute(path, "sample_rate", 1, kMaxSampleRate, &rate));
   LCODEC_RETURN_IF_ERROR(model.IntAttribute(path, "latent_stride", 1, model.downsampling(), &stride));

@@ -12,7 +12,8 @@
 namespace lcodec::runtime {
 
 // Image payload sections, in this order: the hyper-latent z, then the
-// latent residuals y - mu (entropy/symbol_coder.h blobs).
+// latent residuals y - mu in the order of runtime/latent_coding.h
+// (entropy/symbol_coder.h blobs; bitstream/SPEC.md, "Image payload").
 inline constexpr bitstream::Tag kHyperLatentTag = bitstream::MakeTag("ZLAT");
 inline constexpr bitstream::Tag kLatentTag = bitstream::MakeTag("YLAT");
 

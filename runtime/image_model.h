@@ -3,11 +3,16 @@
 //
 // Analysis takes x: (1, 3, H, W) float in [0, 1] with H and W multiples of
 // downsampling(); Synthesis gives the same shape back. Files may also carry
-// the encoder's rate-distortion rounding weights (QuantizationWeights).
+// the encoder's rate-distortion rounding weights (QuantizationWeights) and,
+// from format version 2, a slice context (SlicePrior) that refines the
+// hyperprior's means and scale indexes from values already decoded
+// (runtime/latent_coding.h says in which order).
 #ifndef LCODEC_RUNTIME_IMAGE_MODEL_H_
 #define LCODEC_RUNTIME_IMAGE_MODEL_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runtime/model_file.h"
 
@@ -26,8 +31,20 @@ class ImageModel : public ModelFile {
   // Throws c10::Error like the transforms; callers Guard it.
   torch::Tensor QuantizationWeights(double quality);
 
+  // The slice context's slices: lists of latent channels that together
+  // hold each channel once. Empty for models without a context.
+  const std::vector<std::vector<int64_t>>& slices() const { return slices_; }
+  // Slice k's means (1, c_k, h, w) float and scale indexes (int32), exact:
+  // y_hat (1, M, h, w) holds the values decoded so far and zeros elsewhere;
+  // means and indexes are HyperSynthesis's. Throws like the transforms.
+  void SlicePrior(int k, const torch::Tensor& y_hat, const torch::Tensor& means, const torch::Tensor& indexes,
+                  torch::Tensor* slice_means, torch::Tensor* slice_indexes);
+
  private:
+  Status LoadSlices(const std::string& path);
+
   bool has_quantization_weights_ = false;
+  std::vector<std::vector<int64_t>> slices_;
 };
 
 }  // namespace lcodec::runtime

@@ -67,7 +67,8 @@ std::string WithArticle(const std::string& modality) {
 
 }  // namespace
 
-Status ModelFile::LoadCommon(const std::string& path, const std::string& modality, int max_downsampling) {
+Status ModelFile::LoadCommon(const std::string& path, const std::string& modality, int max_downsampling,
+                             int max_format_version) {
   *this = ModelFile();
   LCODEC_RETURN_IF_ERROR(HashFile(path, &id_));
   Status status = Guard("not an lcodec model file", [&] {
@@ -84,7 +85,11 @@ Status ModelFile::LoadCommon(const std::string& path, const std::string& modalit
     return Status::InvalidArgument("'" + path + "' is " + WithArticle(file_modality) + " model; pass " +
                                    WithArticle(modality) + " model with -m");
   status = Guard(("not an lcodec " + modality + " model").c_str(), [&] {
-    if (module_.attr("format_version").toInt() != 1) throw std::runtime_error("unknown format version");
+    const int64_t version = module_.attr("format_version").toInt();
+    if (version < 1) throw std::runtime_error("unknown format version");
+    if (version > max_format_version)
+      throw std::runtime_error("format version " + std::to_string(version) + " needs a newer lcodec");
+    format_version_ = static_cast<int>(version);
     name_ = module_.attr("name").toStringRef();
     const int64_t downsampling = module_.attr("downsampling").toInt();
     downsampling_ = downsampling >= 1 && downsampling <= max_downsampling ? static_cast<int>(downsampling) : 0;
@@ -112,6 +117,14 @@ Status ModelFile::IntAttribute(const std::string& path, const char* attribute, i
   if (*value < low || *value > high)
     return Status::InvalidArgument("'" + path + "': implausible model attribute " + attribute + " = " +
                                    std::to_string(*value));
+  return Status::Ok();
+}
+
+Status ModelFile::IntTensorAttribute(const std::string& path, const char* attribute, torch::Tensor* value) {
+  const Status status = Guard("not a complete lcodec model", [&] {
+    *value = module_.attr(attribute).toTensor().to(torch::kInt64).contiguous();
+  });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
   return Status::Ok();
 }
 

@@ -50,12 +50,17 @@ class ModelFile {
 
   // Loads and checks `path` as a model of `modality` ("image", "audio"); a
   // model file without the modality attribute is an image model (files
-  // exported before audio existed). Never throws: a missing, foreign,
-  // damaged or other-media file gives a Status naming the file.
-  Status LoadCommon(const std::string& path, const std::string& modality, int max_downsampling);
+  // exported before audio existed). Files of a format version above
+  // `max_format_version` need a newer lcodec. Never throws: a missing,
+  // foreign, damaged or other-media file gives a Status naming the file.
+  Status LoadCommon(const std::string& path, const std::string& modality, int max_downsampling,
+                    int max_format_version);
+  int format_version() const { return format_version_; }
 
   // A plain integer attribute of the loaded file, which must lie in [low, high].
   Status IntAttribute(const std::string& path, const char* attribute, int64_t low, int64_t high, int64_t* value);
+  // A tensor attribute (buffer) of the loaded file, as int64.
+  Status IntTensorAttribute(const std::string& path, const char* attribute, torch::Tensor* value);
   bool HasAttribute(const char* attribute) const { return module_.hasattr(attribute); }
   bool HasMethod(const char* method) const { return module_.find_method(method).has_value(); }
   // Any of the file's methods (callers check HasMethod first).
@@ -66,6 +71,7 @@ class ModelFile {
   std::string name_;
   bitstream::ModelId id_{};
   int downsampling_ = 0;
+  int format_version_ = 0;
   double quality_min_ = 0, quality_max_ = 0;
   entropy::CdfTable z_table_, y_table_;
 };

@@ -26,13 +26,15 @@ Scale ScaleOf(int64_t in, int64_t out) {
 
 }  // namespace
 
-std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
-                                            const TileTransform& transform, const TileProgress& progress) {
-  const int64_t height = input.size(2), width = input.size(3);
+std::vector<torch::Tensor> TransformInTiles(const std::vector<torch::Tensor>& inputs, const Tiling& tiling,
+                                            const MultiTileTransform& transform, const TileProgress& progress) {
+  const int64_t height = inputs.at(0).size(2), width = inputs.at(0).size(3);
+  for (const torch::Tensor& input : inputs)
+    if (input.size(2) != height || input.size(3) != width) throw std::runtime_error("tiled inputs differ in size");
   if (tiling.tile < 1 || tiling.margin < 0) throw std::runtime_error("tile geometry must be positive");
   const int64_t rows = CeilDiv(height, tiling.tile), cols = CeilDiv(width, tiling.tile);
   if (rows * cols == 1) {
-    std::vector<torch::Tensor> out = transform(input);
+    std::vector<torch::Tensor> out = transform(inputs);
     if (progress) progress(1, 1);
     return out;
   }
@@ -45,8 +47,10 @@ std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Ti
       const int64_t x0 = col * tiling.tile, x1 = std::min(width, x0 + tiling.tile);
       const int64_t cy0 = std::max<int64_t>(0, y0 - tiling.margin), cy1 = std::min(height, y1 + tiling.margin);
       const int64_t cx0 = std::max<int64_t>(0, x0 - tiling.margin), cx1 = std::min(width, x1 + tiling.margin);
-      const std::vector<torch::Tensor> tiles =
-          transform(input.index({Slice(), Slice(), Slice(cy0, cy1), Slice(cx0, cx1)}).contiguous());
+      std::vector<torch::Tensor> input_tiles;
+      for (const torch::Tensor& input : inputs)
+        input_tiles.push_back(input.index({Slice(), Slice(), Slice(cy0, cy1), Slice(cx0, cx1)}).contiguous());
+      const std::vector<torch::Tensor> tiles = transform(input_tiles);
       if (outputs.empty()) {
         scale = ScaleOf(cy1 - cy0, tiles.at(0).size(2));
         if (tiling.tile % scale.den || tiling.margin % scale.den || height % scale.den || width % scale.den)
@@ -65,6 +69,13 @@ std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Ti
     }
   }
   return outputs;
+}
+
+std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
+                                            const TileTransform& transform, const TileProgress& progress) {
+  return TransformInTiles(
+      std::vector<torch::Tensor>{input}, tiling,
+      [&](const std::vector<torch::Tensor>& tiles) { return transform(tiles[0]); }, progress);
 }
 
 torch::Tensor TransformInTiles(const torch::Tensor& input, const Tiling& tiling,

@@ -37,16 +37,24 @@ struct ImageTiling {
   int64_t hyper_analysis_margin = 128;  // ~7 latents = 112 px
   int64_t hyper_synthesis_margin = 256; // ~2-3 hyper-latents = 192 px
   int64_t synthesis_margin = 64;        // ~2-3 latents = 48 px
+  int64_t context_margin = 32;          // the slice context sees 1 latent = 8 px around
 
   Tiling ForStride(int64_t stride, int64_t margin) const { return {tile / stride, margin / stride}; }
 };
 
 using TileTransform = std::function<std::vector<torch::Tensor>(const torch::Tensor&)>;
+using MultiTileTransform = std::function<std::vector<torch::Tensor>(const std::vector<torch::Tensor>&)>;
 
-// Applies `transform` to `input` (1, C, H, W) in tiles of `tiling` (in input
-// units) and assembles each of its outputs. Every output must scale sides by
-// the same integer factor, up or down; tile and margin must be multiples of
-// the down-scaling factor. Inputs no larger than one tile run in one piece.
+// Applies `transform` to `inputs` (each (1, C, H, W), all of the same H and
+// W) in tiles of `tiling` (in input units) and assembles each of its
+// outputs. Every output must scale sides by the same integer factor, up or
+// down; tile and margin must be multiples of the down-scaling factor.
+// Inputs no larger than one tile run in one piece.
+std::vector<torch::Tensor> TransformInTiles(const std::vector<torch::Tensor>& inputs, const Tiling& tiling,
+                                            const MultiTileTransform& transform,
+                                            const TileProgress& progress = nullptr);
+
+// The same for one input.
 std::vector<torch::Tensor> TransformInTiles(const torch::Tensor& input, const Tiling& tiling,
                                             const TileTransform& transform, const TileProgress& progress = nullptr);
 

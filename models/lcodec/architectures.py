@@ -16,33 +16,14 @@ from typing import Dict
 import torch
 import torch.nn as nn
 
-from .entropy_models import EntropyBottleneck, GaussianConditional
+from .context_models import SliceContext, dct_slices
+from .entropy_models import EntropyBottleneck, GaussianConditional, code_latent, round_with_straight_through
 from .layers import GDN, BlockDCT, HalfResolutionResidual, InverseBlockDCT, Residual, SubPixelDeconv, conv, deconv
 
 # Rate-distortion trade-offs of the trained levels (loss = lambda * 255^2 * MSE + bpp):
 # log-spaced from 0.0002 (about 0.2 bpp on the val photos) to CompressAI's
 # highest, 0.18 (about 3 bpp).
 LAMBDAS = (0.0002, 0.00053, 0.00139, 0.00368, 0.00972, 0.0257, 0.068, 0.18)
-
-
-def round_with_straight_through(x: torch.Tensor) -> torch.Tensor:
-    """Rounds in the forward pass, passes gradients unchanged backwards."""
-    return x + (torch.round(x) - x).detach()
-
-
-def code_latent(y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor, conditional: nn.Module,
-                training: bool):
-    """The decoded latent y_hat = round(y - means) + means and its likelihoods.
-
-    In training the rate comes from noisy latents and the distortion from
-    truly rounded residuals (Minnen & Singh 2020), so training sees the
-    decoder's quantization."""
-    if training:
-        y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
-    else:
-        y_for_rate = torch.round(y - means) + means
-    y_likelihoods = conditional.likelihood(y_for_rate - means, scales)
-    return round_with_straight_through(y - means) + means, y_likelihoods
 
 
 def analysis_transform(n: int, m: int) -> nn.Sequential:
@@ -152,7 +133,8 @@ class MeanScaleHyperprior(VariableRateModel):
     integer network (integer_hyper.py) that decides the entropy coding.
     """
 
-    def __init__(self, n: int = 128, m: int = 192, predict_means: bool = True, dct: bool = False):
+    def __init__(self, n: int = 128, m: int = 192, predict_means: bool = True, dct: bool = False,
+                 context: bool = False):
         super().__init__(n, m, dct=dct)
         # Input sides must be multiples of the latent stride times the
         # hyper-transforms' 4.
@@ -164,6 +146,9 @@ class MeanScaleHyperprior(VariableRateModel):
                                  conv(n, outputs, 3, 1))
         self.entropy_bottleneck = EntropyBottleneck(n)
         self.gaussian_conditional = GaussianConditional()
+        # Optional: refines the hyperprior slice by slice from decoded values.
+        self.context = SliceContext(dct_slices(), self.gaussian_conditional.scale_table.double().numpy()) \
+            if context else None
 
     def hyper_parameters(self, z_hat: torch.Tensor):
         """Means and scales of the latent from the decoded hyper-latent."""
@@ -174,15 +159,24 @@ class MeanScaleHyperprior(VariableRateModel):
             means, scales = torch.zeros_like(params), params
         return means, scales
 
-    def forward(self, x: torch.Tensor, quality: torch.Tensor) -> Dict:
+    def forward(self, x: torch.Tensor, quality: torch.Tensor, synthesize: bool = True) -> Dict:
+        """With synthesize=False, "x_hat" is None (training the entropy
+        models alone needs only the likelihoods)."""
         gain, inverse_gain = self.gains(quality)
         y = self.g_a(x) * gain
         z = self.h_a(y if self.predict_means else torch.abs(y))
         z_hat, z_likelihoods = self.entropy_bottleneck(z)
         means, scales = self.hyper_parameters(z_hat)
-        y_hat, y_likelihoods = code_latent(y, means, scales, self.gaussian_conditional, self.training)
-        x_hat = self.g_s(y_hat * inverse_gain)
+        y_hat, y_likelihoods = self.code_latent(y, means, scales)
+        x_hat = self.g_s(y_hat * inverse_gain) if synthesize else None
         return {"x_hat": x_hat, "likelihoods": {"y": y_likelihoods, "z": z_likelihoods}}
+
+    def code_latent(self, y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor):
+        """(y_hat, likelihoods) from the hyperprior's means and scales, refined
+        by the slice context if the model has one."""
+        if self.context is not None:
+            return self.context(y, means, scales, self.gaussian_conditional, self.training)
+        return code_latent(y, means, scales, self.gaussian_conditional, self.training)
 
     def aux_loss(self) -> torch.Tensor:
         return self.entropy_bottleneck.aux_loss()
@@ -198,7 +192,13 @@ def DctHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
     return MeanScaleHyperprior(n, m, dct=True)
 
 
+def DctContextHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
+    """DctHyperprior with the slice context (context_models.py)."""
+    return MeanScaleHyperprior(n, m, dct=True, context=True)
+
+
 ARCHITECTURES = {
+    "dct-context": DctContextHyperprior,
     "dct-hyperprior": DctHyperprior,
     "factorized": FactorizedPrior,
     "scale-hyperprior": ScaleHyperprior,

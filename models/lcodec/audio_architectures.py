@@ -38,9 +38,9 @@ from typing import Dict, Optional
 import torch
 import torch.nn as nn
 
-from .architectures import code_latent, interpolate_gain
+from .architectures import interpolate_gain
 from .audio_layers import GDN1d, MDCT, NoiseFill, PowerLaw, conv1d, deconv1d, scale_fill_amplitude
-from .entropy_models import EntropyBottleneck, GaussianConditional
+from .entropy_models import EntropyBottleneck, GaussianConditional, code_latent
 from .layers import Residual
 
 SAMPLE_RATE = 48000

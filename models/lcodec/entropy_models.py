@@ -189,3 +189,23 @@ class GaussianConditional(nn.Module):
             cdfs.append(quantize_pmf(pmf.numpy(), max(tail, 1e-9)))
             offsets.append(-half)
         return cdfs, offsets
+
+
+def round_with_straight_through(x: torch.Tensor) -> torch.Tensor:
+    """Rounds in the forward pass, passes gradients unchanged backwards."""
+    return x + (torch.round(x) - x).detach()
+
+
+def code_latent(y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor, conditional: nn.Module,
+                training: bool):
+    """The decoded latent y_hat = round(y - means) + means and its likelihoods.
+
+    In training the rate comes from noisy latents and the distortion from
+    truly rounded residuals (Minnen & Singh 2020), so training sees the
+    decoder's quantization."""
+    if training:
+        y_for_rate = y + torch.empty_like(y).uniform_(-0.5, 0.5)
+    else:
+        y_for_rate = torch.round(y - means) + means
+    y_likelihoods = conditional.likelihood(y_for_rate - means, scales)
+    return round_with_straight_through(y - means) + means, y_likelihoods

@@ -2,7 +2,9 @@
 
 The file is a TorchScript archive holding:
   * methods ``analysis``, ``hyper_analysis``, ``hyper_synthesis`` and
-    ``synthesis`` (see ImageCodecModule);
+    ``synthesis`` (see ImageCodecModule), and for models with a slice context
+    (format version 2) ``slice_prior`` with the buffers ``slice_sizes`` and
+    ``slice_channels`` (ImageContextCodecModule);
   * the entropy tables as integer buffers ``{z,y}_cdfs`` (all CDFs
     concatenated), ``{z,y}_cdf_sizes`` (n + 2 per CDF) and ``{z,y}_offsets``;
   * an extra file ``manifest.json`` (format version, architecture, sizes).
@@ -17,9 +19,12 @@ import torch
 import torch.nn as nn
 
 from .architectures import LAMBDAS, MeanScaleHyperprior, interpolate_gain
+from .context_models import build_integer_slice_context
 from .integer_hyper import build_integer_hyper_synthesis
 
 FORMAT_VERSION = 1
+# Image models with a slice context: decoders that predate it must refuse them.
+CONTEXT_FORMAT_VERSION = 2
 QUALITY_MIN = 1.0  # CLI quality q maps to gain position q - QUALITY_MIN
 # The encoder's rate-distortion rounding weighs a latent's squared rounding
 # error, carried to pixels through the (orthonormal) block DCT, by this
@@ -119,6 +124,52 @@ class ImageCodecModule(nn.Module):
         return self.synthesis(torch.round(y - means) + means, quality)
 
 
+class ImageContextCodecModule(ImageCodecModule):
+    """ImageCodecModule plus the slice context (context_models.py): the
+    decoder decodes slice by slice, two checkerboard passes each, and asks
+    slice_prior for each pass's means and scale indexes."""
+
+    def __init__(self, model: MeanScaleHyperprior, calibration: List[torch.Tensor],
+                 context_calibration: List[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]], name: str):
+        super().__init__(model, calibration, name)
+        self.format_version = CONTEXT_FORMAT_VERSION
+        self.context = build_integer_slice_context(model.context, context_calibration)
+        self.register_buffer("slice_sizes", torch.tensor([len(s) for s in model.context.slices], dtype=torch.int32))
+        self.register_buffer("slice_channels", torch.tensor(sum(model.context.slices, []), dtype=torch.int32))
+
+    @torch.jit.export
+    def slice_prior(self, k: int, y_hat: torch.Tensor, means: torch.Tensor,
+                    indexes: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Means (float32) and scale indexes (int32) of slice k's channels
+        (1, slice_sizes[k], h, w), exact. y_hat holds the decoded latent and
+        zeros wherever nothing is decoded yet; means and indexes are
+        hyper_synthesis's."""
+        return self.context(k, y_hat, means, indexes)
+
+    def forward(self, x: torch.Tensor, quality: float) -> torch.Tensor:
+        """Round trip without entropy coding, slice by slice and pass by pass
+        as the decoder goes."""
+        y = self.analysis(x, quality)
+        z_hat = torch.round(self.hyper_analysis(y))
+        base_means, base_indexes = self.hyper_synthesis(z_hat)
+        y_hat = torch.zeros_like(y)
+        h, w = y.shape[2], y.shape[3]
+        rows = torch.arange(h).reshape(-1, 1)
+        cols = torch.arange(w).reshape(1, -1)
+        anchors = ((rows + cols) % 2 == 0).reshape(1, 1, h, w)
+        start = 0
+        for k in range(self.slice_sizes.numel()):
+            channels = self.slice_channels[start:start + int(self.slice_sizes[k])].long()
+            start += int(self.slice_sizes[k])
+            for checkerboard_pass in range(2):
+                means, _ = self.slice_prior(k, y_hat, base_means, base_indexes)
+                values = torch.round(y.index_select(1, channels) - means) + means
+                mask = anchors if checkerboard_pass == 0 else ~anchors
+                current = y_hat.index_select(1, channels)
+                y_hat.index_copy_(1, channels, torch.where(mask, values, current))
+        return self.synthesis(y_hat, quality)
+
+
 def _half_float_weights(module: nn.Module) -> None:
     """fp32 parameters and buffers to fp16 for storage (float64 and ints stay)."""
     for tensor in list(module.parameters()) + list(module.buffers()):
@@ -139,15 +190,26 @@ def export_image_model(model: MeanScaleHyperprior, calibration_images: List[torc
                        name: str, steps: int) -> dict:
     """Writes the model file; returns its manifest."""
     model = model.eval().float()
-    calibration = []
+    calibration, context_calibration = [], []
     for img in calibration_images:
         x = img.unsqueeze(0).float() / 255.0
         for level in range(model.levels):
             y = model.g_a(x) * interpolate_gain(model.log_gain, torch.tensor([float(level)]))
-            calibration.append(torch.round(model.h_a(y if model.predict_means else y.abs())))
-    return save_model_file(ImageCodecModule(model, calibration, name), path, {
-        "architecture": ("dct-hyperprior" if model.dct else "mean-scale-hyperprior") if model.predict_means
-        else "scale-hyperprior",
+            z_hat = torch.round(model.h_a(y if model.predict_means else y.abs()))
+            calibration.append(z_hat)
+            if model.context is not None:
+                means, scales = model.hyper_parameters(z_hat)
+                y_hat, _ = model.code_latent(y, means, scales)
+                context_calibration.append((y_hat, means, scales))
+    if model.context is not None:
+        module = ImageContextCodecModule(model, calibration, context_calibration, name)
+        architecture = "dct-context"
+    else:
+        module = ImageCodecModule(model, calibration, name)
+        architecture = ("dct-hyperprior" if model.dct else "mean-scale-hyperprior") if model.predict_means \
+            else "scale-hyperprior"
+    return save_model_file(module, path, {
+        "architecture": architecture,
         "n": model.n,
         "m": model.m,
         "downsampling": model.downsampling,
@@ -163,7 +225,7 @@ def save_model_file(module: nn.Module, path: str, fields: dict, steps: int) -> d
     `fields` and the training steps. Returns the manifest."""
     _half_float_weights(module)
     scripted = torch.jit.script(module)
-    manifest = {"format": "lcodec-model", "format_version": FORMAT_VERSION, "modality": module.modality,
+    manifest = {"format": "lcodec-model", "format_version": module.format_version, "modality": module.modality,
                 "name": module.name, **fields, "training_steps": steps}
     scripted.save(path, _extra_files={"manifest.json": json.dumps(manifest, indent=1)})
     return manifest

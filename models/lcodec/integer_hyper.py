@@ -64,7 +64,11 @@ class IntegerLayer(nn.Module):
         return acc + self.bias.to(torch.float64).reshape(1, -1, 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        acc = self.accumulate(x).to(torch.int64)
+        return self.requantize(self.accumulate(x))
+
+    def requantize(self, accumulator: torch.Tensor) -> torch.Tensor:
+        """The layer's output (integer activations as float64) from its exact accumulator."""
+        acc = accumulator.to(torch.int64)
         scaled = acc * self.multiplier.reshape(1, -1, 1, 1) + (1 << (self.shift - 1))
         out = torch.div(scaled, 1 << self.shift, rounding_mode="floor")
         if self.relu:
@@ -136,43 +140,53 @@ def _quantize_weight(weight: torch.Tensor, transposed: bool):
 
 
 @torch.no_grad()
-def build_integer_hyper_synthesis(h_s: nn.Sequential, calibration: List[torch.Tensor], means: int,
-                                  scale_table: np.ndarray) -> IntegerHyperSynthesis:
-    """Quantizes a float h_s (conv/deconv layers, 1-D or 2-D, separated by ReLU).
+def build_integer_layers(network: nn.Sequential, calibration: List[torch.Tensor], input_step: torch.Tensor,
+                         input_max: int):
+    """Quantizes a float network (conv/deconv layers, 1-D or 2-D, separated by
+    ReLU) into IntegerLayers. Returns (layers, real value of one unit of the
+    last layer's accumulator per output channel).
 
-    ``calibration``: z_hat tensors from real inputs; they set each hidden
-    layer's activation step (the largest activation seen maps to
-    ACTIVATION_MAX, with headroom).
+    The integer network reads integer inputs: input channel i holds
+    round(real value / input_step[i]), clamped to +-input_max (input_step: a
+    scalar or one step per input channel). ``calibration``: real-valued
+    inputs from real data; they set each hidden layer's activation step (the
+    largest activation seen maps to ACTIVATION_MAX, with headroom).
     """
-    convs = [m for m in h_s if isinstance(m, CONVOLUTIONS)]
+    convs = [m for m in network if isinstance(m, CONVOLUTIONS)]
     # Largest activation after each hidden layer, on the float network.
     peaks = [0.0] * (len(convs) - 1)
-    for z in calibration:
-        x = z.double()
+    for x in calibration:
+        x = x.double()
         index = 0
-        for module in h_s:
+        for module in network:
             x = module.double()(x) if isinstance(module, CONVOLUTIONS) else module(x)
             if isinstance(module, nn.ReLU):
                 peaks[index] = max(peaks[index], float(x.max()))
                 index += 1
-    h_s.float()
-    layers, input_step, in_magnitude = [], 1.0, float(INPUT_MAX)
+    network.float()
+    layers, in_magnitude = [], float(input_max)
+    # Per-input-channel steps fold into the first layer's weights, whose
+    # integer form then reads integer inputs directly.
+    input_scale = torch.as_tensor(input_step, dtype=torch.float64).reshape(-1)
+    input_step = 1.0
     for i, c in enumerate(convs):
         transposed = isinstance(c, TRANSPOSED)
         weight_2d, stride, padding, output_padding = _as_2d(c)
+        if i == 0:
+            weight_2d = weight_2d.double() * input_scale.reshape((-1, 1, 1, 1) if transposed else (1, -1, 1, 1))
         weight, weight_step = _quantize_weight(weight_2d, transposed)
         acc_step = input_step * weight_step  # real value of one accumulator unit, per output channel
         bias = torch.round(c.bias.detach().double() / acc_step)
         fan_in = weight.abs().sum(dim=(0, 2, 3) if transposed else (1, 2, 3))
         worst = float((fan_in * in_magnitude + bias.abs()).max())
         if worst >= EXACT_LIMIT:
-            raise ValueError(f"integer h_s layer {i} could exceed 2**53 ({worst:.3g})")
+            raise ValueError(f"integer layer {i} could exceed 2**53 ({worst:.3g})")
         hidden = i < len(convs) - 1
         if hidden:
             output_step = max(peaks[i] * 1.25, 1e-6) / ACTIVATION_MAX
             multiplier, shift = _fixed_point(acc_step / output_step)
             if worst * float(multiplier.max()) >= 2.0 ** 62:
-                raise ValueError(f"integer h_s layer {i} requantization could overflow int64")
+                raise ValueError(f"integer layer {i} requantization could overflow int64")
             in_magnitude = float(ACTIVATION_MAX)
         else:
             multiplier, shift = torch.ones_like(acc_step, dtype=torch.int64), 1
@@ -180,10 +194,49 @@ def build_integer_hyper_synthesis(h_s: nn.Sequential, calibration: List[torch.Te
                                    relu=hidden))
         if hidden:
             input_step = output_step
-    last_step = acc_step
+    return layers, acc_step
+
+
+@torch.no_grad()
+def build_integer_hyper_synthesis(h_s: nn.Sequential, calibration: List[torch.Tensor], means: int,
+                                  scale_table: np.ndarray) -> IntegerHyperSynthesis:
+    """Quantizes a float h_s (conv/deconv layers, 1-D or 2-D, separated by ReLU).
+
+    ``calibration``: z_hat tensors from real inputs (see build_integer_layers).
+    """
+    layers, last_step = build_integer_layers(h_s, calibration, torch.tensor(1.0), INPUT_MAX)
     mean_step = last_step[:means] if means > 0 else torch.zeros(0, dtype=torch.float64)
     scale_step = last_step[means:]
     table = torch.tensor(scale_table, dtype=torch.float64)
     boundaries = torch.sqrt(table[:-1] * table[1:])  # geometric midpoints
     thresholds = torch.ceil(boundaries.reshape(1, -1) / scale_step.reshape(-1, 1))
     return IntegerHyperSynthesis(layers, means, mean_step, thresholds)
+
+
+@torch.no_grad()
+def float_hyper_synthesis(integer: IntegerHyperSynthesis, h_s: nn.Sequential, scale_table: np.ndarray) -> None:
+    """The inverse of build_integer_hyper_synthesis, up to its rounding: sets
+    the float h_s (same layout) to the function that ``integer`` computes, so
+    that training can resume from a model file, which stores h_s only in
+    integer form. Each layer's requantization (or, for the last one, its
+    output step) folds into its weights and bias; ReLU commutes with the
+    positive factors."""
+    layers = list(integer.hidden.children()) + [integer.last]  # children(): also for a loaded file
+    convs = [m for m in h_s if isinstance(m, CONVOLUTIONS)]
+    if len(layers) != len(convs):
+        raise ValueError("the float and integer hyper-synthesis have different layers")
+    table = torch.tensor(scale_table, dtype=torch.float64)
+    boundaries = torch.sqrt(table[:-1] * table[1:])
+    # threshold = ceil(boundary / step): the largest threshold gives the step best.
+    scale_step = boundaries[-1] / integer.thresholds[:, -1].double()
+    for i, (layer, c) in enumerate(zip(layers, convs)):
+        if i < len(layers) - 1:
+            factor = layer.multiplier.double() / 2.0 ** layer.shift
+        else:
+            factor = torch.cat([integer.mean_step.double()[:integer.means], scale_step])
+        out_dim = 1 if layer.transposed else 0
+        shape = [1, 1, 1, 1]
+        shape[out_dim] = -1
+        weight = layer.weight.double() * factor.reshape(shape)
+        c.weight.copy_(weight.reshape(c.weight.shape).float())
+        c.bias.copy_((layer.bias.double() * factor).float())

@@ -1,3 +1,4 @@
+import copy
 import json
 
 import pytest
@@ -77,3 +78,35 @@ def test_quantization_weights_follow_the_levels_lambdas_and_inverse_gains(tmp_pa
     halfway = module.quantization_weights(4.5)
     assert torch.allclose(halfway, (module.quantization_weights(4.0) * module.quantization_weights(5.0)).sqrt(),
                           rtol=1e-6)
+
+
+def test_context_model_exports_its_slices_and_round_trips(tmp_path):
+    from lcodec.architectures import DctContextHyperprior
+    from lcodec.context_models import dct_slices
+
+    torch.manual_seed(0)
+    model = DctContextHyperprior(16, 192)
+    with torch.no_grad():
+        for head in model.context.heads:
+            head.tail[-1].weight.normal_(0, 0.05)
+    image = (torch.rand(3, 64, 96) * 255).to(torch.uint8)
+    path = str(tmp_path / "model.lcm")
+    manifest = export_image_model(copy.deepcopy(model), [image], path, "test", steps=0)  # export halves weights
+    assert manifest["format_version"] == 2 and manifest["architecture"] == "dct-context"
+    module = torch.jit.load(path)
+    widen_half_weights(module)
+    slices = dct_slices()
+    assert module.slice_sizes.tolist() == [len(s) for s in slices]
+    assert module.slice_channels.tolist() == sum(slices, [])
+    x = image.unsqueeze(0).float() / 255
+    y = module.analysis(x, 4.0)
+    means, indexes = module.hyper_synthesis(torch.round(module.hyper_analysis(y)))
+    slice_means, slice_indexes = module.slice_prior(3, torch.zeros_like(y), means, indexes)
+    assert slice_means.shape == (1, len(slices[3]), 8, 12) and slice_indexes.dtype == torch.int32
+    # The module's own slice-by-slice round trip reconstructs what the float
+    # model does, up to fp16 weights and the integer heads' rounding of
+    # means, which move a few rounding decisions of this random model.
+    model.eval()
+    with torch.no_grad():
+        reference = model(x, torch.tensor([3.0]))["x_hat"]
+        assert (module(x, 4.0) - reference).abs().mean() < 0.03

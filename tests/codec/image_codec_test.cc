@@ -14,26 +14,13 @@
 #include "runtime/image_layout.h"
 #include "runtime/image_transforms.h"
 #include "runtime/tiling.h"
+#include "tests/codec/random_image.h"
 
 namespace lcodec {
 namespace {
 
 const std::string kModel = std::string(LCODEC_TEST_MODELS) + "/tiny.lcm";
 const std::string kOtherModel = std::string(LCODEC_TEST_MODELS) + "/tiny-other.lcm";
-
-Image RandomImage(int width, int height, int channels, int bit_depth, unsigned seed) {
-  Image image{width, height, channels, bit_depth, {}};
-  std::mt19937 rng(seed);
-  // Smooth gradients plus noise: something like a photo, not pure noise.
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      for (int c = 0; c < channels; ++c) {
-        const double peak = (1 << bit_depth) - 1;
-        const double v = 0.5 + 0.3 * std::sin(0.05 * x + c) * std::cos(0.07 * y) + 0.05 * (rng() % 1000) / 1000.0;
-        image.samples.push_back(static_cast<uint16_t>(std::lround(std::clamp(v, 0.0, 1.0) * peak)));
-      }
-  return image;
-}
 
 class ImageCodecTest : public ::testing::Test {
  protected:

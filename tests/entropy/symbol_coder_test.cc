@@ -58,6 +58,36 @@ TEST(SymbolCoderTest, BytesAndValuesDoNotDependOnThreads) {
   }
 }
 
+// A context model decodes a blob in pieces whose indexes it learns one
+// piece at a time; pieces may start and end anywhere within substreams.
+TEST(SymbolCoderTest, PiecewiseDecodingEqualsWholeDecoding) {
+  std::mt19937_64 rng(5);
+  const CdfTable table = RandomTable(&rng, 16, 100);
+  const Symbols s = RandomSymbols(table, 10'000, 50, &rng);
+  const std::vector<uint8_t> blob = Encode(table, s, 1000, 1);
+  for (int threads : {1, 3}) {
+    SymbolDecoder decoder;
+    ASSERT_TRUE(decoder.Open(table, blob.data(), blob.size(), s.values.size()).ok());
+    std::vector<int32_t> decoded(s.values.size());
+    size_t done = 0;
+    for (size_t piece : {size_t{1}, size_t{999}, size_t{0}, size_t{2500}, size_t{3}, size_t{6497}}) {
+      ASSERT_TRUE(decoder.Decode(s.indexes.data() + done, piece, threads, decoded.data() + done).ok());
+      done += piece;
+      EXPECT_EQ(decoder.Finish().ok(), done == s.values.size());
+    }
+    EXPECT_EQ(decoded, s.values);
+    EXPECT_TRUE(decoder.Finish().ok());
+    EXPECT_EQ(decoder.Decode(s.indexes.data(), 1, threads, decoded.data()).code(), Status::Code::kInvalidArgument);
+  }
+  SymbolDecoder damaged;
+  std::vector<uint8_t> flipped = blob;
+  flipped.back() ^= 0x10;
+  ASSERT_TRUE(damaged.Open(table, flipped.data(), flipped.size(), s.values.size()).ok());
+  std::vector<int32_t> decoded(s.values.size());
+  ASSERT_TRUE(damaged.Decode(s.indexes.data(), s.values.size(), 2, decoded.data()).ok());
+  EXPECT_EQ(damaged.Finish().code(), Status::Code::kCorrupt);
+}
+
 TEST(SymbolCoderTest, SubstreamSizes) {
   std::mt19937_64 rng(2);
   const CdfTable table = RandomTable(&rng, 8, 30);
