@@ -59,7 +59,8 @@ run_tests() {
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" --timeout 900
   echo "== libFuzzer: every fuzz target over its seeds, then a bounded fresh run (20 s each)"
   configure build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DLCODEC_LIBFUZZER=ON
-  cmake --build build-fuzz -j "$(nproc)" --target fuzz_container fuzz_image_decode fuzz_model_load fuzz_audio_decode fuzz_video_decode
+  cmake --build build-fuzz -j "$(nproc)" --target fuzz_container fuzz_image_decode fuzz_image_context_decode fuzz_model_load \
+    fuzz_audio_decode fuzz_video_decode
   # -R selects the fuzz runs; CTest adds the fixture that exports their model.
   ctest --test-dir build-fuzz -R libfuzzer --output-on-failure --timeout 900
   echo "== Python tests"

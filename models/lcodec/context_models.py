@@ -120,9 +120,13 @@ class SliceContext(nn.Module):
 
     def refine(self, head: SliceHead, previous: torch.Tensor, current: torch.Tensor, means: torch.Tensor,
                indexes: torch.Tensor):
-        """(means, scales) of a slice: the hyperprior's, refined by its head."""
-        delta, shift = head(previous, current, torch.cat([means, indexes], 1)).chunk(2, 1)
-        index = (indexes + shift).clamp(0, self.largest_index)
+        """(means, scales) of a slice: the hyperprior's, refined by its head.
+        The head's scale output is a change of log-scale; in index units it
+        is that over the table's step (an output in index units would have
+        to grow 1 / step ~ 8 times larger, and Adam moves weights at a fixed
+        pace: it learned that much slower)."""
+        delta, log_change = head(previous, current, torch.cat([means, indexes], 1)).chunk(2, 1)
+        index = (indexes + log_change / self.index_step).clamp(0, self.largest_index)
         return means + delta, self.smallest_scale * torch.exp(index * self.index_step)
 
     def forward(self, y: torch.Tensor, means: torch.Tensor, scales: torch.Tensor, conditional: nn.Module,
@@ -254,7 +258,7 @@ def build_integer_slice_context(context: SliceContext, calibration: List[Tuple[t
         steps[len(previous) + 2 * c:] = 1.0  # scale indexes are integers already
         network = nn.Sequential(_combined_first_layer(head, len(previous), c), *head.tail)
         layers, last_step = build_integer_layers(network, samples, steps, CONTEXT_INPUT_MAX)
-        heads.append(IntegerSliceHead(layers, channels, previous, last_step[:c], last_step[c:],
+        heads.append(IntegerSliceHead(layers, channels, previous, last_step[:c], last_step[c:] / context.index_step,
                                       context.largest_index))
         previous = previous + channels
     return IntegerSliceContext(heads)
