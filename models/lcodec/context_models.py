@@ -204,10 +204,11 @@ class IntegerSliceHead(nn.Module):
             x = layer(x)
         acc = self.last.accumulate(x)
         count = self.channels.numel()
-        # One correctly rounded multiply and one float32 add per mean, a
-        # multiply and a floor per shift: identical on every machine.
+        # One correctly rounded multiply and one float32 add per mean, one
+        # multiply and a rounding per shift (no multiply-add a compiler
+        # could fuse): identical on every machine.
         delta = (acc[:, :count] * self.mean_step.reshape(1, -1, 1, 1)).to(torch.float32)
-        shift = torch.floor(acc[:, count:] * self.shift_step.reshape(1, -1, 1, 1) + 0.5).to(torch.int64)
+        shift = torch.round(acc[:, count:] * self.shift_step.reshape(1, -1, 1, 1)).to(torch.int64)
         new_indexes = (slice_indexes + shift).clamp(0, self.largest_index)
         return slice_means + delta, new_indexes.to(torch.int32)
 

@@ -124,6 +124,22 @@ class EntropyBottleneck(nn.Module):
         return z_hat, self.likelihood(z_hat)
 
     @torch.no_grad()
+    def fit_quantiles(self, bound: float = 1e4, iterations: int = 60) -> None:
+        """Sets the quantiles to where the density puts them, by bisection
+        (the cumulative is monotonic): the auxiliary loss moves them ~lr per
+        step and lags far behind a density that is still training, and
+        tables cut too narrow send the tails through the costly escape."""
+        targets = self.quantile_targets.reshape(1, 1, 3).expand(self.channels, 1, 3)
+        low = torch.full_like(self.quantiles, -bound)
+        high = torch.full_like(self.quantiles, bound)
+        for _ in range(iterations):
+            middle = (low + high) / 2
+            below = self._logits_cumulative(middle) < targets
+            low = torch.where(below, middle, low)
+            high = torch.where(below, high, middle)
+        self.quantiles.copy_((low + high) / 2)
+
+    @torch.no_grad()
     def cdf_tables(self) -> Tuple[List[np.ndarray], List[int]]:
         """One quantized CDF per channel over [floor(q_low), ceil(q_high)]."""
         lows = torch.floor(self.quantiles[:, 0, 0]).long()

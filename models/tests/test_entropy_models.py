@@ -74,3 +74,16 @@ def test_quantize_pmf_matches_the_cpp_worked_examples():
     ]
     for (pmf, tail), expected in cases:
         assert quantize_pmf(np.array(pmf, dtype=np.float64), tail).tolist() == expected
+
+
+def test_fit_quantiles_finds_the_tails_of_the_density():
+    torch.manual_seed(0)
+    eb = EntropyBottleneck(4)
+    with torch.no_grad():
+        eb.quantiles.mul_(0.1)  # far off, as after few auxiliary steps
+        for m in eb.matrices:
+            m.add_(torch.randn_like(m) * 0.3)
+    eb.fit_quantiles()
+    logits = eb._logits_cumulative(eb.quantiles)
+    assert torch.allclose(logits, eb.quantile_targets.reshape(1, 1, 3).expand_as(logits), atol=1e-3)
+    assert float(eb.aux_loss()) < 0.01
