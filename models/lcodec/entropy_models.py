@@ -126,9 +126,7 @@ class EntropyBottleneck(nn.Module):
     @torch.no_grad()
     def fit_quantiles(self, bound: float = 1e4, iterations: int = 60) -> None:
         """Sets the quantiles to where the density puts them, by bisection
-        (the cumulative is monotonic): the auxiliary loss moves them ~lr per
-        step and lags far behind a density that is still training, and
-        tables cut too narrow send the tails through the costly escape."""
+        (the cumulative is monotonic); export.py does before making tables."""
         targets = self.quantile_targets.reshape(1, 1, 3).expand(self.channels, 1, 3)
         low = torch.full_like(self.quantiles, -bound)
         high = torch.full_like(self.quantiles, bound)

@@ -62,7 +62,6 @@ def init_codec_module(module: nn.Module, model: nn.Module, calibration: List[tor
     module.integer_hyper = build_integer_hyper_synthesis(model.h_s, calibration, mean_channels, scale_table)
     module.register_buffer("log_gain", model.log_gain.detach().clone())
     module.register_buffer("log_inverse_gain", model.log_inverse_gain.detach().clone())
-    model.entropy_bottleneck.fit_quantiles()
     for prefix, bottleneck in (("z", model.entropy_bottleneck), ("y", model.gaussian_conditional)):
         for table_name, tensor in _flatten_tables(*bottleneck.cdf_tables()).items():
             module.register_buffer(f"{prefix}_{table_name}", tensor)
