@@ -29,6 +29,7 @@ import torch.nn.functional as F
 
 from lcodec.architectures import ARCHITECTURES, LAMBDAS
 from lcodec.data import RandomCrops, list_images, load_rgb
+from lcodec.context_models import float_slice_context
 from lcodec.integer_hyper import float_hyper_synthesis
 from lcodec.training import optimization_step
 
@@ -68,9 +69,10 @@ WARM_START_PREFIXES = ("g_a.", "g_s.", "h_a.", "log_gain", "log_inverse_gain")
 
 def warm_start(model: torch.nn.Module, path: str) -> int:
     """Copies the model file's transforms and gains into `model`, and its
-    hyper-synthesis, recovered from the integer form; returns the training
-    steps its manifest records. The hyper-latent's entropy bottleneck (stored
-    only as tables) and any slice context keep their fresh start."""
+    hyper-synthesis and slice context (if both have one), recovered from
+    their integer form; returns the training steps its manifest records. The
+    hyper-latent's entropy bottleneck (stored only as tables) keeps its fresh
+    start."""
     extra = {"manifest.json": ""}
     module = torch.jit.load(path, map_location="cpu", _extra_files=extra)
     stored = module.state_dict()
@@ -81,8 +83,12 @@ def warm_start(model: torch.nn.Module, path: str) -> int:
         raise SystemExit(f"{path}: no transforms of this architecture to start from")
     model.load_state_dict({**own, **copied})
     float_hyper_synthesis(module.integer_hyper, model.h_s, model.gaussian_conditional.scale_table.double().numpy())
+    if model.context is not None and hasattr(module, "context"):
+        float_slice_context(module.context, model.context)
     steps = int(json.loads(extra["manifest.json"]).get("training_steps", 0))
-    print(f"warm start from {path}: {len(copied)} tensors and the hyper-synthesis, {steps} steps", flush=True)
+    print(f"warm start from {path}: {len(copied)} tensors, the hyper-synthesis"
+          f"{' and the slice context' if model.context is not None and hasattr(module, 'context') else ''}, "
+          f"{steps} steps", flush=True)
     return steps
 
 

@@ -263,3 +263,35 @@ def build_integer_slice_context(context: SliceContext, calibration: List[Tuple[t
                                       context.largest_index))
         previous = previous + channels
     return IntegerSliceContext(heads)
+
+
+@torch.no_grad()
+def float_slice_context(integer: nn.Module, context: SliceContext) -> None:
+    """The inverse of build_integer_slice_context, up to its rounding: sets
+    the float heads to the functions the integer heads compute (as
+    integer_hyper.float_hyper_synthesis does for h_s), so that training can
+    resume a context from a model file. ``integer`` may be a loaded file's."""
+    heads = list(integer.heads.children())
+    if len(heads) != len(context.heads):
+        raise ValueError("the float and integer contexts have different slices")
+    for integer_head, head in zip(heads, context.heads):
+        first = integer_head.first
+        tail = list(integer_head.hidden.children())
+        factor = first.multiplier.double() / 2.0 ** first.shift  # real activation per integer unit, inverted
+        per_output = factor.reshape(-1, 1, 1, 1) / CONTEXT_INPUT_STEP  # integer inputs are real / step
+        c = integer_head.channels.numel()
+        if head.previous is not None:
+            head.previous.weight.copy_(integer_head.previous_weight.double() * per_output)
+        head.current.weight.copy_(integer_head.current_weight.double() * per_output)
+        prior = first.weight.double() * factor.reshape(-1, 1, 1, 1)
+        prior[:, :c] /= CONTEXT_INPUT_STEP  # means in 1/4 steps; indexes are integers already
+        head.prior.weight.copy_(prior)
+        head.prior.bias.copy_(first.bias.double() * factor)
+        convs = [m for m in head.tail if isinstance(m, nn.Conv2d)]
+        for layer, conv in zip(tail, convs[:-1]):
+            scale = layer.multiplier.double() / 2.0 ** layer.shift
+            conv.weight.copy_(layer.weight.double() * scale.reshape(-1, 1, 1, 1))
+            conv.bias.copy_(layer.bias.double() * scale)
+        out = torch.cat([integer_head.mean_step.double(), integer_head.shift_step.double() * context.index_step])
+        convs[-1].weight.copy_(integer_head.last.weight.double() * out.reshape(-1, 1, 1, 1))
+        convs[-1].bias.copy_(integer_head.last.bias.double() * out)

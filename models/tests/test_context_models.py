@@ -134,3 +134,27 @@ def test_context_model_trains_toward_fewer_bits():
     model.eval()
     with torch.no_grad():
         assert float(bits()) < 0.97 * start
+
+
+def test_float_heads_recovered_from_integer_ones_compute_the_same():
+    from lcodec.context_models import float_slice_context
+
+    context = trained_looking_context(5)
+    y, means, scales = latent(40)
+    y_hat, _ = context(y, means, scales, GaussianConditional(), training=False)
+    integer = build_integer_slice_context(context, [(y_hat, means, scales)])
+    recovered = SliceContext(dct_slices(), default_scale_table(), hidden=16)
+    float_slice_context(integer, recovered)
+
+    def bits(c):
+        with torch.no_grad():
+            return -torch.log2(c(y, means, scales, GaussianConditional(), training=False)[1])
+
+    expected, got = bits(context), bits(recovered)
+    # The same values up to the integer form's rounding, which moves a few
+    # means across a rounding boundary.
+    assert ((got - expected).abs() < 0.01).float().mean() > 0.95
+    assert abs(float(got.sum() / expected.sum()) - 1) < 0.01
+    # A fresh context is the hyperprior alone and differs: the check can fail.
+    fresh = bits(SliceContext(dct_slices(), default_scale_table(), hidden=16))
+    assert ((fresh - expected).abs() < 0.01).float().mean() < 0.95
