@@ -40,6 +40,13 @@ class SliceContextTest : public ::testing::Test {
     return payload;
   }
 
+  encoder::ImagePayload Encode(const Image& image, double quality, encoder::ImageLatent* latent,
+                               torch::Tensor* y_hat) {
+    encoder::ImageEncodeOptions options;
+    options.quality = quality;
+    return Encode(image, options, latent, y_hat);
+  }
+
   Status Decode(const Image& like, const encoder::ImagePayload& payload, const decoder::ImageDecodeOptions& options,
                 Image* out, torch::Tensor* y_hat) {
     bitstream::StreamHeader header;
@@ -69,11 +76,9 @@ TEST_F(SliceContextTest, ModelHasSlicesCoveringTheLatent) {
 
 TEST_F(SliceContextTest, DecoderRebuildsTheEncodersLatentAndImage) {
   const Image image = RandomImage(90, 70, 3, 8, 1);
-  encoder::ImageEncodeOptions options;
-  options.quality = 4;
   encoder::ImageLatent latent;
   torch::Tensor encoded;
-  const encoder::ImagePayload payload = Encode(image, options, &latent, &encoded);
+  const encoder::ImagePayload payload = Encode(image, 4, &latent, &encoded);
   Image decoded;
   torch::Tensor decoded_latent;
   ASSERT_TRUE(Decode(image, payload, {}, &decoded, &decoded_latent).ok());
@@ -89,18 +94,17 @@ TEST_F(SliceContextTest, DecoderRebuildsTheEncodersLatentAndImage) {
 TEST_F(SliceContextTest, EveryValueFollowsThePriorOfWhatCameBefore) {
   torch::NoGradGuard no_grad;
   const Image image = RandomImage(96, 64, 3, 8, 2);
-  encoder::ImageEncodeOptions options;
-  options.quality = 6;
   encoder::ImageLatent latent;
   torch::Tensor y_hat;
-  Encode(image, options, &latent, &y_hat);
+  Encode(image, 6, &latent, &y_hat);
+  const runtime::ImageTiling tiling;
   torch::Tensor known = torch::zeros_like(y_hat);
   int64_t refined = 0;
   for (const runtime::LatentCodingStep& step : runtime::LatentCodingSteps(model_, y_hat.size(1))) {
     torch::Tensor means;
     std::vector<uint16_t> indexes;
-    runtime::StepPrior(model_, step, known, latent.means, latent.index_map, latent.padded_height, options.tiling,
-                       &means, &indexes);
+    runtime::StepPrior(model_, step, known, latent.means, latent.index_map, latent.padded_height, tiling, &means,
+                       &indexes);
     const torch::Tensor values = runtime::GatherStep(y_hat, step);
     // float32(integer) + mean, as the decoder adds them.
     EXPECT_TRUE(torch::equal(values, (values - means).round() + means))
@@ -139,11 +143,9 @@ TEST_F(SliceContextTest, OutputDependsOnNeitherThreadsNorTiles) {
 
 TEST_F(SliceContextTest, DamagedLatentsAreErrors) {
   const Image image = RandomImage(64, 64, 3, 8, 4);
-  encoder::ImageEncodeOptions options;
-  options.quality = 8;
   encoder::ImageLatent latent;
   torch::Tensor y_hat;
-  const encoder::ImagePayload payload = Encode(image, options, &latent, &y_hat);
+  const encoder::ImagePayload payload = Encode(image, 8, &latent, &y_hat);
   Image out;
   torch::Tensor decoded;
   for (size_t size = 0; size < payload.latent.size(); ++size) {
@@ -151,7 +153,7 @@ TEST_F(SliceContextTest, DamagedLatentsAreErrors) {
     cut.latent.resize(size);
     EXPECT_FALSE(Decode(image, cut, {}, &out, &decoded).ok()) << "length " << size;
   }
-  for (size_t bit = 0; bit < payload.latent.size() * 8; bit += 5) {
+  for (size_t bit = 0; bit < payload.latent.size() * 8; bit += 29) {
     encoder::ImagePayload flipped = payload;
     flipped.latent[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
     Decode(image, flipped, {}, &out, &decoded);  // may decode to other values; must not crash
