@@ -92,6 +92,14 @@ def warm_start(model: torch.nn.Module, path: str) -> int:
     return steps
 
 
+def trains_same_parameters(saved: dict, optimizer: torch.optim.Optimizer) -> bool:
+    """Whether a saved optimizer state has the same parameter groups, of the
+    same sizes, as `optimizer`: resuming a context-only run with everything
+    trained (or the reverse) changes them."""
+    sizes = [len(group["params"]) for group in optimizer.param_groups]
+    return [len(group["params"]) for group in saved["param_groups"]] == sizes
+
+
 def center_crop(img: torch.Tensor, size: int) -> torch.Tensor:
     top, left = (img.shape[1] - size) // 2, (img.shape[2] - size) // 2
     return img[:, top:top + size, left:left + size]
@@ -109,6 +117,9 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--crop", type=int, default=128)
     p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--context-lr", type=float,
+                   help="learning rate of the slice context (default: --lr); joint fine-tuning of trained transforms "
+                        "wants a low --lr, while the context heads still learn fast")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--val-every", type=int, default=1000)
@@ -129,18 +140,26 @@ def main() -> None:
     trained = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
     aux_params = [p for name, p in trained if name.endswith("quantiles")]
     gain_params = [p for name, p in trained if "gain" in name]
-    main_params = [p for name, p in trained if not name.endswith("quantiles") and "gain" not in name]
+    context_params = [p for name, p in trained if name.startswith("context.")]
+    main_params = [p for name, p in trained
+                   if not name.endswith("quantiles") and "gain" not in name and not name.startswith("context.")]
     # Gains are few and set the rate of each level: they learn 10x faster.
-    optimizer = torch.optim.Adam([{"params": main_params}, {"params": gain_params, "lr_scale": 10.0}], lr=args.lr)
+    context_lr_scale = (args.context_lr or args.lr) / args.lr
+    optimizer = torch.optim.Adam([{"params": main_params}, {"params": gain_params, "lr_scale": 10.0},
+                                  {"params": context_params, "lr_scale": context_lr_scale}], lr=args.lr)
     aux_optimizer = torch.optim.Adam(aux_params, lr=1e-3)
     step = 0
     if os.path.exists(args.checkpoint):
         state = torch.load(args.checkpoint, map_location=device)
         model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        aux_optimizer.load_state_dict(state["aux_optimizer"])
         step = state["step"]
-        print(f"resumed from {args.checkpoint} at step {step}", flush=True)
+        if trains_same_parameters(state["optimizer"], optimizer):
+            optimizer.load_state_dict(state["optimizer"])
+            aux_optimizer.load_state_dict(state["aux_optimizer"])
+            print(f"resumed from {args.checkpoint} at step {step}", flush=True)
+        else:
+            print(f"resumed the weights of {args.checkpoint} at step {step}; the optimizer restarts, since the "
+                  f"checkpoint trained other parameters (--only-context or an older layout)", flush=True)
     elif args.init_from:
         step = warm_start(model, args.init_from)
     for group in optimizer.param_groups:
@@ -164,7 +183,7 @@ def main() -> None:
         else:
             mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
             loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
-        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params)
+        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params + context_params)
         step += 1
         window.append((float(loss), float(bpp.mean()), float(mse.mean())))
         if step % 50 == 0:

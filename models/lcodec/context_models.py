@@ -32,7 +32,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .entropy_models import code_latent, round_with_straight_through
-from .integer_hyper import build_integer_layers
+from .integer_hyper import balance_relu_scales, build_integer_layers
 from .layers import BlockDCT
 
 # Slices as groups of DCT diagonals (horizontal + vertical frequency), all
@@ -295,3 +295,5 @@ def float_slice_context(integer: nn.Module, context: SliceContext) -> None:
         out = torch.cat([integer_head.mean_step.double(), integer_head.shift_step.double() * context.index_step])
         convs[-1].weight.copy_(integer_head.last.weight.double() * out.reshape(-1, 1, 1, 1))
         convs[-1].bias.copy_(integer_head.last.bias.double() * out)
+        first_layer = [conv for conv in (head.previous, head.current, head.prior) if conv is not None]
+        balance_relu_scales([first_layer] + [[conv] for conv in convs])

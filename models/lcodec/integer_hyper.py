@@ -240,3 +240,38 @@ def float_hyper_synthesis(integer: IntegerHyperSynthesis, h_s: nn.Sequential, sc
         weight = layer.weight.double() * factor.reshape(shape)
         c.weight.copy_(weight.reshape(c.weight.shape).float())
         c.bias.copy_((layer.bias.double() * factor).float())
+    balance_relu_scales([[conv] for conv in convs])
+
+
+@torch.no_grad()
+def balance_relu_scales(stages: List[List[nn.Module]], sweeps: int = 5) -> None:
+    """Rescales the hidden channels of a ReLU network so that each channel's
+    incoming and outgoing weights have the same RMS, without changing the
+    function: relu(x / s) * s = relu(x) for s > 0. ``stages``: its layers in
+    order, each a list of convolutions whose outputs are summed (a slice
+    head's first layer has three) and then pass a ReLU into the next stage's
+    single convolution. Recovered from integer form, the layers carry the
+    requantization scales (weights of ~50 in the first layer, ~1e-6 in the
+    last), and Adam, which moves every weight by about its learning rate,
+    wrecks such a network in one step."""
+    def output_first(conv: nn.Module) -> torch.Tensor:  # (out, in, ...) view of the weight, float64
+        return conv.weight.double().transpose(0, 1) if isinstance(conv, TRANSPOSED) else conv.weight.double()
+
+    def input_first(conv: nn.Module) -> torch.Tensor:  # (in, out, ...)
+        return conv.weight.double() if isinstance(conv, TRANSPOSED) else conv.weight.double().transpose(0, 1)
+
+    for _ in range(sweeps):
+        for producers, (consumer,) in zip(stages[:-1], stages[1:]):
+            rows = torch.cat([output_first(conv).flatten(1) for conv in producers], dim=1)
+            columns = input_first(consumer).flatten(1)
+            rms_out, rms_in = rows.pow(2).mean(1).sqrt(), columns.pow(2).mean(1).sqrt()
+            usable = (rms_out > 0) & (rms_in > 0)
+            factor = torch.where(usable, torch.sqrt(rms_out / torch.where(usable, rms_in, torch.ones_like(rms_in))),
+                                 torch.ones_like(rms_out))
+            for conv in producers:
+                scaled = output_first(conv) / factor.reshape(-1, *[1] * (conv.weight.dim() - 1))
+                conv.weight.copy_(scaled.transpose(0, 1) if isinstance(conv, TRANSPOSED) else scaled)
+                if conv.bias is not None:
+                    conv.bias.copy_(conv.bias.double() / factor)
+            scaled = input_first(consumer) * factor.reshape(-1, *[1] * (consumer.weight.dim() - 1))
+            consumer.weight.copy_(scaled if isinstance(consumer, TRANSPOSED) else scaled.transpose(0, 1))

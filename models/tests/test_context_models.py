@@ -158,3 +158,7 @@ def test_float_heads_recovered_from_integer_ones_compute_the_same():
     # A fresh context is the hyperprior alone and differs: the check can fail.
     fresh = bits(SliceContext(dct_slices(), default_scale_table(), hidden=16))
     assert ((fresh - expected).abs() < 0.01).float().mean() < 0.95
+    # Balanced like a trained network, not scaled like the integer form, so
+    # that training can go on from it.
+    weight_rms = [float(p.pow(2).mean().sqrt()) for name, p in recovered.named_parameters() if name.endswith("weight")]
+    assert max(weight_rms) < 10 * min(weight_rms)

@@ -1,3 +1,5 @@
+import copy
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -61,3 +63,31 @@ def test_integer_accumulators_are_exact_integers():
         acc = layer.accumulate(x)
         assert torch.equal(acc, acc.round())
         x = layer(x)
+
+
+def test_balanced_scales_keep_the_function_and_survive_an_adam_step():
+    from lcodec.integer_hyper import balance_relu_scales
+
+    h_s = float_h_s()
+    z = z_batch(7)
+    expected = h_s(z).detach()
+    with torch.no_grad():  # the same function, scaled like one recovered from integer form
+        h_s[0].weight *= 1e3
+        h_s[0].bias *= 1e3
+        h_s[2].bias *= 1e3
+        h_s[4].weight *= 1e-3
+
+    def change_after_one_adam_step(network):
+        network = copy.deepcopy(network)
+        optimizer = torch.optim.Adam(network.parameters(), lr=1e-4)
+        network(z).pow(2).mean().backward()
+        optimizer.step()
+        with torch.no_grad():
+            return float((network(z) - expected).abs().mean() / expected.abs().mean())
+
+    # Unbalanced, one small step wrecks the network: the check can fail.
+    assert change_after_one_adam_step(h_s) > 0.1
+    balance_relu_scales([[layer] for layer in h_s if not isinstance(layer, nn.ReLU)])
+    with torch.no_grad():
+        assert torch.allclose(h_s(z), expected, rtol=1e-4, atol=1e-4 * float(expected.abs().max()))
+    assert change_after_one_adam_step(h_s) < 0.01
