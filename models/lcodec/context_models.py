@@ -114,9 +114,13 @@ class SliceContext(nn.Module):
 
     def scale_index(self, scales: torch.Tensor) -> torch.Tensor:
         """The table index nearest each scale in the log domain, as the
-        integer hyper-synthesis picks it (a float tensor of integers)."""
+        integer hyper-synthesis picks it (a float tensor of integers). The
+        gradient passes the rounding straight through: without it, training
+        everything together leaves the hyper-analysis only the pull of the
+        hyper-latent's own rate, and it drops the scales' information (the
+        lowest level's rate fell, every other level's rose)."""
         index = torch.log(scales.clamp(min=self.smallest_scale) / self.smallest_scale) / self.index_step
-        return torch.round(index).clamp(0, self.largest_index)
+        return round_with_straight_through(index).clamp(0, self.largest_index)
 
     def refine(self, head: SliceHead, previous: torch.Tensor, current: torch.Tensor, means: torch.Tensor,
                indexes: torch.Tensor):
@@ -133,7 +137,7 @@ class SliceContext(nn.Module):
                 training: bool) -> Tuple[torch.Tensor, torch.Tensor]:
         """(y_hat, likelihoods) of the whole latent given the hyperprior's
         means and scales, as code_latent gives them without context."""
-        indexes = self.scale_index(scales.detach())
+        indexes = self.scale_index(scales)
         anchors = anchor_mask(y.shape[2], y.shape[3], y.device)
         y_hat = torch.empty_like(y)
         likelihoods = torch.empty_like(y)

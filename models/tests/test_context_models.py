@@ -62,6 +62,18 @@ def test_a_pass_sees_only_what_the_decoder_has_decoded():
     assert not torch.equal(before[:, later], after[:, later])
 
 
+def test_the_rate_teaches_the_hyperpriors_scales():
+    # Joint training reaches the hyper-synthesis only through these
+    # gradients; cut, the hyper-analysis learns to drop the scales.
+    context = trained_looking_context(6)
+    y, means, scales = latent(50)
+    scales.requires_grad_(True)
+    _, likelihoods = context(y, means, scales, GaussianConditional(), training=True)
+    (-torch.log2(likelihoods).sum()).backward()
+    assert scales.grad is not None
+    assert float((scales.grad != 0).float().mean()) > 0.9  # every scale in the table's range
+
+
 def test_integer_heads_track_the_float_heads():
     context = trained_looking_context(3)
     conditional = GaussianConditional()
