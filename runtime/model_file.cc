@@ -5,30 +5,67 @@ extern "C" {
 #include <libavutil/sha.h>
 }
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include <caffe2/serialize/read_adapter_interface.h>
+
+#include "runtime/archive_check.h"
 #include "runtime/torch_threads.h"
 
 namespace lcodec::runtime {
 namespace {
 
-Status HashFile(const std::string& path, bitstream::ModelId* id) {
+// No lcodec model comes near this; it bounds what a wrong path makes lcodec read.
+constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 30;
+
+Status ReadModelFile(const std::string& path, std::vector<uint8_t>* bytes) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) return Status::IOError("cannot open model file '" + path + "'");
-  std::unique_ptr<AVSHA, void (*)(void*)> sha(av_sha_alloc(), av_free);
-  av_sha_init(sha.get(), 256);
   std::vector<uint8_t> buffer(1 << 16);
   size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) av_sha_update(sha.get(), buffer.data(), n);
+  bytes->clear();
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0 && bytes->size() <= kMaxModelFileBytes)
+    bytes->insert(bytes->end(), buffer.begin(), buffer.begin() + n);
   const bool failed = std::ferror(file);
   std::fclose(file);
   if (failed) return Status::IOError("cannot read model file '" + path + "'");
-  av_sha_final(sha.get(), id->data());
+  if (bytes->size() > kMaxModelFileBytes)
+    return Status::InvalidArgument("'" + path + "' is larger than any lcodec model (1 GiB)");
   return Status::Ok();
 }
+
+bitstream::ModelId Sha256(const std::vector<uint8_t>& bytes) {
+  std::unique_ptr<AVSHA, void (*)(void*)> sha(av_sha_alloc(), av_free);
+  av_sha_init(sha.get(), 256);
+  // av_sha_update takes an unsigned int length.
+  for (size_t at = 0; at < bytes.size(); at += 1 << 20)
+    av_sha_update(sha.get(), bytes.data() + at, static_cast<unsigned>(std::min<size_t>(1 << 20, bytes.size() - at)));
+  bitstream::ModelId id;
+  av_sha_final(sha.get(), id.data());
+  return id;
+}
+
+// libtorch reads the archive from the bytes that were checked and hashed.
+// (caffe2's own MemoryReadAdapter copies without checking the range.)
+class BytesReadAdapter : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  explicit BytesReadAdapter(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  size_t size() const override { return bytes_.size(); }
+  size_t read(uint64_t pos, void* buf, size_t n, const char*) const override {
+    if (pos >= bytes_.size()) return 0;
+    n = std::min<uint64_t>(n, bytes_.size() - pos);
+    std::memcpy(buf, bytes_.data() + pos, n);
+    return n;
+  }
+
+ private:
+  const std::vector<uint8_t> bytes_;
+};
 
 // Reads the tables "<prefix>_cdfs", "_cdf_sizes" and "_offsets" (int32).
 Status LoadTable(const torch::jit::Module& module, const std::string& prefix, entropy::CdfTable* out) {
@@ -70,9 +107,14 @@ std::string WithArticle(const std::string& modality) {
 Status ModelFile::LoadCommon(const std::string& path, const std::string& modality, int max_downsampling,
                              int max_format_version) {
   *this = ModelFile();
-  LCODEC_RETURN_IF_ERROR(HashFile(path, &id_));
-  Status status = Guard("not an lcodec model file", [&] {
-    module_ = torch::jit::load(path, torch::kCPU);
+  std::vector<uint8_t> bytes;
+  LCODEC_RETURN_IF_ERROR(ReadModelFile(path, &bytes));
+  id_ = Sha256(bytes);
+  Status status = CheckModelArchive(bytes.data(), bytes.size());
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': not an lcodec model file: " + status.message());
+  auto adapter = std::make_shared<BytesReadAdapter>(std::move(bytes));
+  status = Guard("not an lcodec model file", [&] {
+    module_ = torch::jit::load(adapter, torch::kCPU);
     module_.eval();
   });
   if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());

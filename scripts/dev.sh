@@ -16,7 +16,7 @@ ROOT=$PWD
 # Debian 12 packages lcodec builds and runs with. libopenblas0-openmp matters
 # for speed: with the reference BLAS torch's transposed convolutions are ~10x slower.
 PACKAGES=(
-  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
+  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config zlib1g-dev
   libtorch-dev python3-torch python3-numpy python3-pytest python3-pil
   libopenblas0-openmp
   libopencv-dev libpng-dev libsndfile1-dev libcxxopts-dev libgtest-dev

@@ -1,0 +1,258 @@
+// runtime/archive_check.h: the pickles and archives libtorch would
+// mishandle are refused, what torch.jit.save writes is accepted.
+#include "runtime/archive_check.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "runtime/image_model.h"
+#include "runtime/zip_archive.h"
+#include "tests/fuzz/zip_reseal.h"
+
+namespace lcodec::runtime {
+namespace {
+
+// Writes a pickle opcode by opcode.
+class Pickle {
+ public:
+  Pickle() { Op(0x80).Le(2, 1); }  // PROTO 2
+
+  Pickle& Op(uint8_t opcode) {
+    bytes_.push_back(opcode);
+    return *this;
+  }
+  Pickle& Le(uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+    return *this;
+  }
+  Pickle& Int(int value) { return Op('K').Le(value, 1); }  // BININT1
+  Pickle& String(const std::string& s) {
+    Op('X').Le(s.size(), 4);
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    return *this;
+  }
+  Pickle& Global(const std::string& module, const std::string& name) {
+    Op('c');
+    const std::string lines = module + "\n" + name + "\n";
+    bytes_.insert(bytes_.end(), lines.begin(), lines.end());
+    return *this;
+  }
+  Pickle& IntTuple(const std::vector<int>& values) {
+    Op('(');
+    for (int v : values) Int(v);
+    return Op('t');
+  }
+  // BINPERSID of a float storage of `elements` read from record `key`.
+  Pickle& Storage(const std::string& key, int elements) {
+    Op('(').String("storage").Global("torch", "FloatStorage").String(key).String("cpu").Int(elements);
+    return Op('t').Op('Q');
+  }
+  // _rebuild_tensor_v2(storage, offset, sizes, strides, requires_grad) on storage `key`.
+  Pickle& Tensor(const std::string& key, int storage_elements, int offset, const std::vector<int>& sizes,
+                 const std::vector<int>& strides) {
+    Global("torch._utils", "_rebuild_tensor_v2").Op('(').Storage(key, storage_elements).Int(offset);
+    return IntTuple(sizes).IntTuple(strides).Op(0x89).Op('t').Op('R');  // NEWFALSE TUPLE REDUCE
+  }
+  std::vector<uint8_t> Stop() const {
+    std::vector<uint8_t> bytes = bytes_;
+    bytes.push_back('.');
+    return bytes;
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+// Checks `pickle`, whose tensor data is one record "0" of `record_bytes`.
+Status Check(const Pickle& pickle, uint64_t record_bytes = 16, uint64_t budget = 1 << 20) {
+  TensorRecords records;
+  records.budget = budget;
+  records.size = [&](const std::string& key) -> std::optional<uint64_t> {
+    if (key == "0") return record_bytes;
+    return std::nullopt;
+  };
+  const std::vector<uint8_t> bytes = pickle.Stop();
+  return CheckPickle(bytes.data(), bytes.size(), &records);
+}
+
+void ExpectRefused(const Status& status, const std::string& why) {
+  EXPECT_FALSE(status.ok()) << "accepted; expected: " << why;
+  EXPECT_NE(status.message().find(why), std::string::npos) << status.message();
+}
+
+TEST(CheckPickle, AcceptsTensorsWithinTheirStorage) {
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 0, {4}, {1})).ok());
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 0, {2, 2}, {2, 1})).ok());
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 3, {100}, {0})).ok());  // broadcast along a stride of 0
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 200, {0, 5}, {9, 9})).ok());  // no elements
+}
+
+TEST(CheckPickle, RefusesAStorageLargerThanItsRecord) {
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {4}, {1}), 15), "storage larger than its data");
+  ExpectRefused(Check(Pickle().Storage("0", 255), 16), "storage larger than its data");
+}
+
+TEST(CheckPickle, RefusesATensorLargerThanItsStorage) {
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {5}, {1})), "tensor larger than its storage");
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {3}, {2})), "tensor larger than its storage");
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 1, {4}, {1})), "tensor larger than its storage");
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {2, 2}, {1, 3})), "tensor larger than its storage");
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {4}, {1, 1})), "bad tensor");
+}
+
+TEST(CheckPickle, RefusesTensorDataItMayNotRead) {
+  ExpectRefused(Check(Pickle().Storage("1", 1)), "missing tensor data '1'");
+  const std::vector<uint8_t> bytes = Pickle().Storage("0", 1).Stop();
+  ExpectRefused(CheckPickle(bytes.data(), bytes.size(), nullptr), "names tensor data where none may be");
+  // libtorch reads a record anew each time it is named.
+  EXPECT_TRUE(Check(Pickle().Storage("0", 4).Storage("0", 4), 16, 32).ok());
+  ExpectRefused(Check(Pickle().Storage("0", 4).Storage("0", 4), 16, 31), "more tensor data than the archive holds");
+}
+
+TEST(CheckPickle, RefusesMemoIndexesOutOfOrder) {
+  // NONE BINPUT 0 BINGET 0 TUPLE2: what torch.jit.save writes.
+  EXPECT_TRUE(Check(Pickle().Op('N').Op('q').Le(0, 1).Op('h').Le(0, 1).Op(0x86)).ok());
+  // LONG_BINPUT 2^31 - 1: libtorch would grow its memo to 32 GiB.
+  ExpectRefused(Check(Pickle().Op('N').Op('r').Le(0x7fffffff, 4)), "memo index out of order");
+  ExpectRefused(Check(Pickle().Op('N').Op('q').Le(0, 1).Op('h').Le(1, 1)), "missing memo entry");
+}
+
+TEST(CheckPickle, RefusesStringsLongerThanThePickle) {
+  ExpectRefused(Check(Pickle().Op('X').Le(0xfffffff0, 4).Op('a')), "string longer than the pickle");
+}
+
+TEST(CheckPickle, RefusesDeepNesting) {
+  const auto tuples = [](int depth) {
+    Pickle p;
+    p.Op('N');
+    for (int i = 0; i < depth; ++i) p.Op(0x85);  // TUPLE1
+    return p;
+  };
+  EXPECT_TRUE(Check(tuples(50)).ok());
+  ExpectRefused(Check(tuples(100)), "nests containers too deeply");
+  // Lists inside lists: EMPTY_LIST MARK ... EMPTY_LIST, then APPENDS each into the one below.
+  Pickle lists;
+  for (int i = 0; i < 100; ++i) lists.Op(']').Op('(');
+  lists.Op(']');
+  for (int i = 0; i < 100; ++i) lists.Op('e');
+  ExpectRefused(Check(lists), "nests containers too deeply");
+}
+
+TEST(CheckPickle, RefusesTruncatedAndForeignPickles) {
+  const std::vector<uint8_t> no_stop = {0x80, 2, 'N'};
+  ExpectRefused(CheckPickle(no_stop.data(), no_stop.size(), nullptr), "ends without STOP");
+  ExpectRefused(Check(Pickle().Op('S')), "unknown opcode");
+  const std::vector<uint8_t> protocol_4 = {0x80, 4, 'N', '.'};
+  ExpectRefused(CheckPickle(protocol_4.data(), protocol_4.size(), nullptr), "not a protocol 2 pickle");
+  ExpectRefused(Check(Pickle().Op('e')), "without a mark");
+  ExpectRefused(Check(Pickle().Op('R')), "pops more than it pushed");
+  EXPECT_TRUE(Check(Pickle().Op('}').Op('(').Int(1).Int(2).Op('u')).ok());  // EMPTY_DICT MARK 1 2 SETITEMS
+  ExpectRefused(Check(Pickle().Op('}').Op('(').Int(1).Op('u')), "a key without a value");
+}
+
+std::vector<uint8_t> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+const std::string kModels = LCODEC_TEST_MODELS;
+
+TEST(CheckModelArchive, AcceptsExportedModels) {
+  for (const std::string& path : {kModels + "/tiny.lcm", kModels + "/tiny-context.lcm", kModels + "/audio-tiny.lcm",
+                                  std::string(LCODEC_ZOO) + "/image-msh.lcm", std::string(LCODEC_ZOO) + "/audio-msh.lcm"}) {
+    const std::vector<uint8_t> bytes = ReadFile(path);
+    ASSERT_FALSE(bytes.empty()) << path;
+    const Status status = CheckModelArchive(bytes.data(), bytes.size());
+    EXPECT_TRUE(status.ok()) << path << ": " << status.ToString();
+  }
+}
+
+uint32_t Get(const std::vector<uint8_t>& b, size_t at, int bytes) {
+  uint32_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | b[at + i];
+  return v;
+}
+
+void Put32(std::vector<uint8_t>* b, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) (*b)[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// Rewrites the sizes in the local and central headers of member `name`.
+void SetMemberSizes(std::vector<uint8_t>* zip, const std::string& name, uint32_t compressed, uint32_t size) {
+  const std::vector<uint8_t>& b = *zip;
+  const auto named = [&](size_t at) { return std::equal(name.begin(), name.end(), b.begin() + at); };
+  int patched = 0;
+  for (size_t at = 0; at + 46 + name.size() <= b.size(); ++at) {
+    if (Get(b, at, 4) == 0x04034b50 && Get(b, at + 26, 2) == name.size() && named(at + 30)) {
+      Put32(zip, at + 18, compressed);
+      Put32(zip, at + 22, size);
+      ++patched;
+    } else if (Get(b, at, 4) == 0x02014b50 && Get(b, at + 28, 2) == name.size() && named(at + 46)) {
+      Put32(zip, at + 20, compressed);
+      Put32(zip, at + 24, size);
+      ++patched;
+    }
+  }
+  ASSERT_EQ(patched, 2) << name;
+}
+
+// The tiny model damaged by `damage`, with its CRCs made right again, as ImageModel::Load sees it.
+Status LoadDamaged(const std::function<void(std::vector<uint8_t>*, const ZipArchive&)>& damage) {
+  std::vector<uint8_t> bytes = ReadFile(kModels + "/tiny.lcm");
+  ZipArchive zip;
+  EXPECT_TRUE(ZipArchive::Open(bytes.data(), bytes.size(), 1 << 30, &zip).ok());
+  damage(&bytes, zip);
+  testing::ResealZip(&bytes);
+  const std::string path = ::testing::TempDir() + "/damaged.lcm";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  ImageModel model;
+  const Status status = ImageModel::Load(path, &model);
+  std::remove(path.c_str());
+  return status;
+}
+
+TEST(CheckModelArchive, LoadRefusesDamagedModelsBeforeLibtorchReadsThem) {
+  ImageModel model;
+  ASSERT_TRUE(ImageModel::Load(kModels + "/tiny.lcm", &model).ok());
+
+  // The libFuzzer finding of 2026-12-07: one LONG_BINPUT's index raised to
+  // 2^31 - 1 made libtorch allocate 32 GiB.
+  ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
+                  const ZipArchive::Member* pickle = zip.Find("tiny.lcm/data.pkl");
+                  ASSERT_NE(pickle, nullptr);
+                  const uint8_t put_256[] = {'r', 0, 1, 0, 0};  // LONG_BINPUT 256
+                  const auto begin = bytes->begin() + pickle->data_offset;
+                  const auto at = std::search(begin, begin + pickle->size, std::begin(put_256), std::end(put_256));
+                  ASSERT_NE(at, begin + pickle->size);
+                  Put32(bytes, at - bytes->begin() + 1, 0x7fffffff);
+                }),
+                "memo index out of order");
+
+  // A tensor record cut short: libtorch would read past its end.
+  ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
+                  const ZipArchive::Member* record = zip.Find("tiny.lcm/data/0");
+                  ASSERT_NE(record, nullptr);
+                  ASSERT_GE(record->size, 4u);
+                  const uint32_t shorter = static_cast<uint32_t>(record->size - 4);
+                  SetMemberSizes(bytes, record->name, shorter, shorter);
+                }),
+                "storage larger than its data");
+
+  // A deflated member claiming 2 GiB: libtorch allocates what it claims before inflating.
+  ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
+                  for (const ZipArchive::Member& member : zip.members())
+                    if (member.deflated)
+                      return SetMemberSizes(bytes, member.name, static_cast<uint32_t>(member.compressed_size),
+                                            0x7ffffff0);
+                  FAIL() << "no deflated member";
+                }),
+                "inflate too far");
+}
+
+}  // namespace
+}  // namespace lcodec::runtime
