@@ -17,7 +17,7 @@ namespace {
 constexpr uint64_t kMaxInflatedBytes = 64 << 20;
 constexpr size_t kMaxPickleBytes = 4 << 20;
 constexpr size_t kMaxGlobalNameBytes = 256;
-// libtorch frees nested containers recursively: deep nesting overflows the stack.
+// libtorch frees nested values recursively: deep nesting overflows the stack.
 constexpr int kMaxNesting = 64;
 
 // The pickle opcodes libtorch's unpickler knows (protocol 2, as torch.jit.save writes it).
@@ -35,15 +35,14 @@ struct Value {
   explicit Value(Kind k = Kind::kOther) : kind(k) {}
 
   Kind kind;
-  int depth = 0;       // nesting of containers inside (not for kContainer: see below)
   int64_t number = 0;  // kInt: the value; kStorage: bytes
   int element_size = 0;                            // kStorage
   std::shared_ptr<const std::string> text;         // kString; kGlobal: "module name"
   std::shared_ptr<const std::vector<Value>> items;  // kTuple
-  // kContainer (list or dict): shared like libtorch's, which change in place.
-  std::shared_ptr<int> container_depth;
+  int tuple_depth = 0;  // kTuple: tuples inside tuples (how deep `items` nest)
+  // Tuples, lists, dicts and objects: a node of the containment graph.
+  int node = -1;
 
-  int Depth() const { return kind == Kind::kContainer ? *container_depth : depth; }
   bool IsString(const char* s) const { return kind == Kind::kString && *text == s; }
 };
 
@@ -73,7 +72,7 @@ class PickleChecker {
     if (!Byte(kProto) || !Read(1, &protocol) || protocol != 2) return Bad("is not a protocol 2 pickle");
     while (p_ < end_) {
       const uint8_t opcode = *p_++;
-      if (opcode == kStop) return Status::Ok();
+      if (opcode == kStop) return CheckNesting();
       LCODEC_RETURN_IF_ERROR(Step(opcode));
     }
     return Bad("ends without STOP");
@@ -91,7 +90,7 @@ class PickleChecker {
       case kEmptyList:
       case kEmptyDict: {
         Value container(Value::Kind::kContainer);
-        container.container_depth = std::make_shared<int>(1);
+        container.node = NewNode();
         return Push(std::move(container));
       }
       case kBinPut:
@@ -157,9 +156,7 @@ class PickleChecker {
         if (container.kind != Value::Kind::kContainer) return Bad("fills something that is not a container");
         // libtorch reads SETITEMS' keys and values in pairs without checking the count.
         if (opcode == kSetItems && (stack_.size() - start) % 2) return Bad("sets a key without a value");
-        for (size_t i = start; i < stack_.size(); ++i)
-          *container.container_depth = std::max(*container.container_depth, stack_[i].Depth() + 1);
-        if (*container.container_depth > kMaxNesting) return Bad("nests containers too deeply");
+        for (size_t i = start; i < stack_.size(); ++i) Contain(container.node, stack_[i]);
         stack_.resize(start);
         return Status::Ok();
       }
@@ -196,8 +193,8 @@ class PickleChecker {
     if (*callable.text == "torch._utils _rebuild_qtensor") return Bad("holds a quantized tensor");
     if (*callable.text == "torch._utils _rebuild_tensor_v2") LCODEC_RETURN_IF_ERROR(CheckTensor(argument));
     Value result;
-    result.depth = argument.Depth() + 1;
-    if (result.depth > kMaxNesting) return Bad("nests containers too deeply");
+    result.node = NewNode();
+    Contain(result.node, argument);
     return Push(std::move(result));
   }
 
@@ -265,16 +262,61 @@ class PickleChecker {
     return v;
   }
 
-  static Value Tuple(std::vector<Value> items) {
+  Value Tuple(std::vector<Value> items) {
     Value v(Value::Kind::kTuple);
-    for (const Value& item : items) v.depth = std::max(v.depth, item.Depth() + 1);
+    v.node = NewNode();
+    for (const Value& item : items) {
+      Contain(v.node, item);
+      if (item.kind == Value::Kind::kTuple) v.tuple_depth = std::max(v.tuple_depth, item.tuple_depth + 1);
+    }
     v.items = std::make_shared<const std::vector<Value>>(std::move(items));
     return v;
   }
 
   Status Push(Value v) {
-    if (v.Depth() > kMaxNesting) return Bad("nests containers too deeply");
+    // This check's own tuples nest too: refuse them before they get deep.
+    if (v.tuple_depth > kMaxNesting) return Bad("nests values too deeply");
     stack_.push_back(std::move(v));
+    return Status::Ok();
+  }
+
+  int NewNode() {
+    contains_.emplace_back();
+    return static_cast<int>(contains_.size() - 1);
+  }
+  void Contain(int node, const Value& item) {
+    if (item.node >= 0) contains_[node].push_back(item.node);
+  }
+
+  // Lists and dicts change after they are put inside others, so how deep
+  // values nest is known only at the end: the longest path of the
+  // containment graph, found without recursion. A cycle is refused too.
+  Status CheckNesting() const {
+    enum : uint8_t { kNew, kOpen, kDone };
+    std::vector<uint8_t> state(contains_.size(), kNew);
+    std::vector<int> depth(contains_.size(), 1);
+    std::vector<std::pair<int, size_t>> path;  // node, next child to visit
+    for (size_t root = 0; root < contains_.size(); ++root) {
+      if (state[root] != kNew) continue;
+      path.emplace_back(static_cast<int>(root), 0);
+      state[root] = kOpen;
+      while (!path.empty()) {
+        auto& [node, next] = path.back();
+        if (next < contains_[node].size()) {
+          const int child = contains_[node][next++];
+          if (state[child] == kOpen) return Bad("contains itself");
+          if (state[child] == kNew) {
+            state[child] = kOpen;
+            path.emplace_back(child, 0);
+          }
+          continue;
+        }
+        for (int child : contains_[node]) depth[node] = std::max(depth[node], depth[child] + 1);
+        if (depth[node] > kMaxNesting) return Bad("nests values too deeply");
+        state[node] = kDone;
+        path.pop_back();
+      }
+    }
     return Status::Ok();
   }
 
@@ -314,6 +356,7 @@ class PickleChecker {
   TensorRecords* const records_;
   std::vector<Value> stack_, memo_;
   std::vector<size_t> marks_;
+  std::vector<std::vector<int>> contains_;  // node -> the nodes it holds
 };
 
 bool EndsWith(const std::string& s, const std::string& suffix) {

@@ -134,13 +134,20 @@ TEST(CheckPickle, RefusesDeepNesting) {
     return p;
   };
   EXPECT_TRUE(Check(tuples(50)).ok());
-  ExpectRefused(Check(tuples(100)), "nests containers too deeply");
+  ExpectRefused(Check(tuples(100)), "nests values too deeply");
   // Lists inside lists: EMPTY_LIST MARK ... EMPTY_LIST, then APPENDS each into the one below.
   Pickle lists;
   for (int i = 0; i < 100; ++i) lists.Op(']').Op('(');
   lists.Op(']');
   for (int i = 0; i < 100; ++i) lists.Op('e');
-  ExpectRefused(Check(lists), "nests containers too deeply");
+  ExpectRefused(Check(lists), "nests values too deeply");
+  // The same, each list filled after it was put inside the one before.
+  Pickle late;
+  late.Op(']').Op('q').Le(0, 1);
+  for (int i = 1; i <= 100; ++i) late.Op(']').Op('q').Le(i, 1).Op('h').Le(i - 1, 1).Op('(').Op('h').Le(i, 1).Op('e');
+  ExpectRefused(Check(late), "nests values too deeply");
+  // A list inside itself: EMPTY_LIST BINPUT 0 MARK BINGET 0 APPENDS.
+  ExpectRefused(Check(Pickle().Op(']').Op('q').Le(0, 1).Op('(').Op('h').Le(0, 1).Op('e')), "contains itself");
 }
 
 TEST(CheckPickle, RefusesTruncatedAndForeignPickles) {
