@@ -59,6 +59,22 @@ int StorageElementSize(const std::string& global) {
   return 0;
 }
 
+// What REDUCE and BUILD may call: the globals torch.jit.save writes
+// (TorchScript classes are "__torch__..."). libtorch calls any other
+// global's index too, such as the integers it pushes for quantization
+// schemes, which can land on the tensor builder unchecked.
+bool IsCallable(const std::string& global) {
+  static const char* const kCallables[] = {
+      "torch._utils _rebuild_tensor_v2", "collections OrderedDict", "torch.jit._pickle build_intlist",
+      "torch.jit._pickle build_doublelist", "torch.jit._pickle build_boollist", "torch.jit._pickle build_tensorlist",
+  };
+  for (const char* callable : kCallables)
+    if (global == callable) return true;
+  const std::string kScript = "__torch__";  // module "__torch__" or "__torch__.<path>"
+  return global.compare(0, kScript.size(), kScript) == 0 && global.size() > kScript.size() &&
+         (global[kScript.size()] == ' ' || global[kScript.size()] == '.');
+}
+
 bool IsPythonNameChar(uint8_t c) { return c == '_' || c == '.' || std::isalnum(c); }
 
 class PickleChecker {
@@ -133,6 +149,7 @@ class PickleChecker {
         if (marks_.empty()) return Bad("builds a tuple without a mark");
         const size_t start = marks_.back();
         marks_.pop_back();
+        if (start > stack_.size()) return Underflow();
         std::vector<Value> items(stack_.begin() + start, stack_.end());
         stack_.resize(start);
         return Push(Tuple(std::move(items)));
@@ -165,6 +182,8 @@ class PickleChecker {
         if (!Line(&module) || !Line(&name)) return Bad("has a bad global name");
         Value global(Value::Kind::kGlobal);
         global.text = std::make_shared<const std::string>(module + " " + name);
+        if (!StorageElementSize(*global.text) && !IsCallable(*global.text))
+          return Bad("names an unsupported global '" + *global.text + "'");
         return Push(std::move(global));
       }
       case kNewObj:
@@ -188,9 +207,8 @@ class PickleChecker {
     stack_.pop_back();
     const Value callable = std::move(stack_.back());
     stack_.pop_back();
-    if (callable.kind != Value::Kind::kGlobal || StorageElementSize(*callable.text))
+    if (callable.kind != Value::Kind::kGlobal || !IsCallable(*callable.text))
       return Bad("calls something that is not a class or function");
-    if (*callable.text == "torch._utils _rebuild_qtensor") return Bad("holds a quantized tensor");
     if (*callable.text == "torch._utils _rebuild_tensor_v2") LCODEC_RETURN_IF_ERROR(CheckTensor(argument));
     Value result;
     result.node = NewNode();
@@ -215,9 +233,16 @@ class PickleChecker {
       return Bad("has a bad tensor");
     const std::vector<Value>& sizes = *a[2].items;
     const std::vector<Value>& strides = *a[3].items;
+    const uint64_t elements = static_cast<uint64_t>(storage.number) / storage.element_size;
+    // More elements than stored (stride 0) would be allocated in full by
+    // the loader's conversions.
     for (const Value& size : sizes)
       if (size.number == 0) return Status::Ok();  // no elements: reads nothing
-    const uint64_t elements = static_cast<uint64_t>(storage.number) / storage.element_size;
+    uint64_t count = 1;
+    for (const Value& size : sizes) {
+      if (static_cast<uint64_t>(size.number) > elements / count) return Bad("has a tensor larger than its storage");
+      count *= size.number;
+    }
     // The last element read is offset + sum (size - 1) * stride; each term is
     // checked on its own so that the sum cannot overflow.
     uint64_t last = static_cast<uint64_t>(a[1].number);
@@ -241,7 +266,7 @@ class PickleChecker {
     const std::vector<Value>& a = *id.items;
     const int element_size = a[1].kind == Value::Kind::kGlobal ? StorageElementSize(*a[1].text) : 0;
     if (!a[0].IsString("storage") || !element_size || a[2].kind != Value::Kind::kString ||
-        !a[3].IsString("cpu") || a[4].kind != Value::Kind::kInt || a[4].number < 0)
+        a[2].text->find('\0') != std::string::npos || !a[3].IsString("cpu") || a[4].kind != Value::Kind::kInt || a[4].number < 0)
       return Bad("has a bad storage");
     const std::optional<uint64_t> record = records_->size(*a[2].text);
     if (!record) return Bad("names missing tensor data '" + *a[2].text + "'");
@@ -368,13 +393,7 @@ std::string Lowered(std::string s) {
   return s;
 }
 
-}  // namespace
-
-Status CheckPickle(const uint8_t* data, size_t size, TensorRecords* records) {
-  return PickleChecker(data, size, records).Run();
-}
-
-Status CheckModelArchive(const uint8_t* data, size_t size) {
+Status CheckArchive(const uint8_t* data, size_t size) {
   // libtorch picks its reader by the first bytes; a ZIP starts with a member.
   if (size < 4 || std::memcmp(data, "PK\3\4", 4) != 0) return Status::Corrupt("not a ZIP archive");
   ZipArchive zip;
@@ -383,7 +402,7 @@ Status CheckModelArchive(const uint8_t* data, size_t size) {
   const std::string& first = zip.members().front().name;
   const size_t slash = first.find('/');
   if (slash == std::string::npos) return Status::Corrupt("archive members are not in a folder");
-  const std::string root = first.substr(0, slash + 1);
+  const std::string root = Lowered(first.substr(0, slash + 1));
   if (zip.Find(root + "model.json")) return Status::Unsupported("legacy TorchScript archive");
 
   TensorRecords records;
@@ -397,16 +416,46 @@ Status CheckModelArchive(const uint8_t* data, size_t size) {
   std::vector<uint8_t> bytes;
   for (const ZipArchive::Member& member : zip.members()) {
     const std::string name = Lowered(member.name);
-    if (!EndsWith(name, ".pkl") && !EndsWith(name, ".debug_pkl")) continue;
-    if (member.size > kMaxPickleBytes) return Status::Corrupt("pickle '" + member.name + "' is too large");
+    const bool pickle = EndsWith(name, ".pkl") || EndsWith(name, ".debug_pkl");
+    const bool code = EndsWith(name, ".py");
+    if (!pickle && !code) continue;
+    if (member.size > kMaxPickleBytes) return Status::Corrupt("'" + member.name + "' is too large");
     LCODEC_RETURN_IF_ERROR(zip.Read(member, &bytes));
-    // data.pkl names records in data/, constants.pkl in constants/.
-    const bool with_tensors = name == Lowered(root) + "data.pkl" || name == Lowered(root) + "constants.pkl";
-    tensor_folder = name.substr(root.size(), name.size() - root.size() - 4) + "/";
-    const Status status = CheckPickle(bytes.data(), bytes.size(), with_tensors ? &records : nullptr);
+    if (code) {
+      // A pickled enum value that matches none of its class's values makes
+      // libtorch's unpickler pop without pushing; lcodec models have no enums.
+      static const std::string kEnumClass = "(Enum)";
+      if (std::search(bytes.begin(), bytes.end(), kEnumClass.begin(), kEnumClass.end()) != bytes.end())
+        return Status::Unsupported("'" + member.name + "' defines an enum class");
+      continue;
+    }
+    // data.pkl names records in data/, constants.pkl in constants/; other
+    // pickles (debug information) name none.
+    TensorRecords* tensors = nullptr;
+    if (name == root + "data.pkl" || name == root + "constants.pkl") {
+      tensor_folder = name.substr(root.size(), name.size() - root.size() - 4) + "/";
+      tensors = &records;
+    }
+    const Status status = CheckPickle(bytes.data(), bytes.size(), tensors);
     if (!status.ok()) return Status::Corrupt("'" + member.name + "': " + status.message());
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckPickle(const uint8_t* data, size_t size, TensorRecords* records) {
+  return PickleChecker(data, size, records).Run();
+}
+
+Status CheckModelArchive(const uint8_t* data, size_t size) {
+  try {
+    return CheckArchive(data, size);
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceLimit("out of memory while checking the model archive");
+  } catch (const std::exception& e) {
+    return Status::Corrupt(std::string("cannot check the model archive: ") + e.what());
+  }
 }
 
 }  // namespace lcodec::runtime

@@ -47,8 +47,9 @@ Status ZipArchive::Open(const uint8_t* data, size_t size, uint64_t max_inflated_
   uint64_t entries = Get(data + end + 10, 2);
   uint64_t directory_size = Get(data + end + 12, 4);
   uint64_t directory = Get(data + end + 16, 4);
-  // torch.jit.save always adds ZIP64 end records; when present miniz takes their figures.
-  if (end >= kZip64LocatorSize && Get(data + end - kZip64LocatorSize, 4) == kZip64Locator) {
+  // torch.jit.save always adds ZIP64 end records; miniz looks for them
+  // only where both fit before the end record, and then takes their figures.
+  if (end >= kZip64LocatorSize + kZip64EndSize && Get(data + end - kZip64LocatorSize, 4) == kZip64Locator) {
     const uint64_t record = Get(data + end - kZip64LocatorSize + 8, 8);
     if (record > size || size - record < kZip64EndSize || Get(data + record, 4) != kZip64End)
       return Damaged("bad ZIP64 end record");
@@ -74,6 +75,8 @@ Status ZipArchive::Open(const uint8_t* data, size_t size, uint64_t max_inflated_
     if (directory_end - at < entry_size) return Damaged("bad central directory entry");
     Member member;
     member.name.assign(reinterpret_cast<const char*>(entry + kCentralHeaderSize), name_size);
+    // libtorch passes names as C strings: one with a NUL is another name to it.
+    if (member.name.find('\0') != std::string::npos) return Damaged("a member name holds a NUL");
     const uint64_t method = Get(entry + 10, 2);
     member.deflated = method == 8;
     member.compressed_size = Get(entry + 20, 4);
@@ -121,7 +124,8 @@ Status ZipArchive::Read(const Member& member, std::vector<uint8_t>* out) const {
   // zlib's counts are 32-bit; member sizes are too (no ZIP64 sizes above).
   stream.next_in = const_cast<Bytef*>(compressed);
   stream.avail_in = static_cast<uInt>(member.compressed_size);
-  stream.next_out = out->data();
+  uint8_t nothing;  // zlib refuses a null output even for an empty member
+  stream.next_out = member.size ? out->data() : &nothing;
   stream.avail_out = static_cast<uInt>(member.size);
   const int result = inflate(&stream, Z_FINISH);
   const bool complete = result == Z_STREAM_END && stream.total_out == member.size;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -30,7 +31,7 @@ class Pickle {
     for (int i = 0; i < bytes; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
     return *this;
   }
-  Pickle& Int(int value) { return Op('K').Le(value, 1); }  // BININT1
+  Pickle& Int(int value) { return value < 256 ? Op('K').Le(value, 1) : Op('J').Le(value, 4); }  // BININT1, BININT
   Pickle& String(const std::string& s) {
     Op('X').Le(s.size(), 4);
     bytes_.insert(bytes_.end(), s.begin(), s.end());
@@ -88,8 +89,9 @@ void ExpectRefused(const Status& status, const std::string& why) {
 TEST(CheckPickle, AcceptsTensorsWithinTheirStorage) {
   EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 0, {4}, {1})).ok());
   EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 0, {2, 2}, {2, 1})).ok());
-  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 3, {100}, {0})).ok());  // broadcast along a stride of 0
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 3, {4}, {0})).ok());  // one element four times
   EXPECT_TRUE(Check(Pickle().Tensor("0", 4, 200, {0, 5}, {9, 9})).ok());  // no elements
+  EXPECT_TRUE(Check(Pickle().Tensor("0", 0, 0, {7, 0}, {1, 1}), 0).ok());
 }
 
 TEST(CheckPickle, RefusesAStorageLargerThanItsRecord) {
@@ -103,15 +105,31 @@ TEST(CheckPickle, RefusesATensorLargerThanItsStorage) {
   ExpectRefused(Check(Pickle().Tensor("0", 4, 1, {4}, {1})), "tensor larger than its storage");
   ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {2, 2}, {1, 3})), "tensor larger than its storage");
   ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {4}, {1, 1})), "bad tensor");
+  // Within the storage but more elements than it holds: the loader's
+  // conversions would allocate all 2^34 of them.
+  ExpectRefused(Check(Pickle().Tensor("0", 4, 0, {1 << 17, 1 << 17}, {0, 0})), "tensor larger than its storage");
 }
 
 TEST(CheckPickle, RefusesTensorDataItMayNotRead) {
   ExpectRefused(Check(Pickle().Storage("1", 1)), "missing tensor data '1'");
+  // libtorch looks the key up as a C string: "0" and then 4 bytes, not "0\0x".
+  ExpectRefused(Check(Pickle().Storage(std::string("0\0x", 3), 1)), "bad storage");
   const std::vector<uint8_t> bytes = Pickle().Storage("0", 1).Stop();
   ExpectRefused(CheckPickle(bytes.data(), bytes.size(), nullptr), "names tensor data where none may be");
   // libtorch reads a record anew each time it is named.
   EXPECT_TRUE(Check(Pickle().Storage("0", 4).Storage("0", 4), 16, 32).ok());
   ExpectRefused(Check(Pickle().Storage("0", 4).Storage("0", 4), 16, 31), "more tensor data than the archive holds");
+}
+
+TEST(CheckPickle, CallsOnlyWhatTorchJitSaveWrites) {
+  EXPECT_TRUE(Check(Pickle().Global("collections", "OrderedDict").Op(')').Op('R')).ok());
+  EXPECT_TRUE(Check(Pickle().Global("__torch__.lcodec.export", "ImageModel").Op(')').Op(0x81).Op('}').Op('b')).ok());
+  // libtorch pushes an integer for a quantization scheme and REDUCE calls
+  // whatever global has that index, unchecked.
+  ExpectRefused(Check(Pickle().Global("torch", "per_channel_affine").Op(')').Op('R')), "unsupported global");
+  ExpectRefused(Check(Pickle().Global("torch._utils", "_rebuild_sparse_tensor")), "unsupported global");
+  ExpectRefused(Check(Pickle().Global("torch.jit._pickle", "restore_type_tag")), "unsupported global");
+  ExpectRefused(Check(Pickle().Global("torch", "FloatStorage").Op(')').Op('R')), "not a class or function");
 }
 
 TEST(CheckPickle, RefusesMemoIndexesOutOfOrder) {
@@ -158,6 +176,7 @@ TEST(CheckPickle, RefusesTruncatedAndForeignPickles) {
   ExpectRefused(CheckPickle(protocol_4.data(), protocol_4.size(), nullptr), "not a protocol 2 pickle");
   ExpectRefused(Check(Pickle().Op('e')), "without a mark");
   ExpectRefused(Check(Pickle().Op('R')), "pops more than it pushed");
+  ExpectRefused(Check(Pickle().Op('N').Op('N').Op('(').Op(0x86).Op('t')), "pops more than it pushed");
   EXPECT_TRUE(Check(Pickle().Op('}').Op('(').Int(1).Int(2).Op('u')).ok());  // EMPTY_DICT MARK 1 2 SETITEMS
   ExpectRefused(Check(Pickle().Op('}').Op('(').Int(1).Op('u')), "a key without a value");
 }
@@ -249,6 +268,14 @@ TEST(CheckModelArchive, LoadRefusesDamagedModelsBeforeLibtorchReadsThem) {
                   SetMemberSizes(bytes, record->name, shorter, shorter);
                 }),
                 "storage larger than its data");
+
+  // Code that defines an enum: libtorch's unpickler mishandles damaged enum values.
+  ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
+                  const ZipArchive::Member* code = zip.Find("tiny.lcm/code/__torch__/torch/nn/functional.py");
+                  ASSERT_TRUE(code && !code->deflated && code->size >= 6);
+                  std::memcpy(bytes->data() + code->data_offset, "(Enum)", 6);
+                }),
+                "defines an enum class");
 
   // A deflated member claiming 2 GiB: libtorch allocates what it claims before inflating.
   ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
