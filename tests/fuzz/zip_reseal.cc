@@ -1,5 +1,7 @@
 #include "tests/fuzz/zip_reseal.h"
 
+#include <algorithm>
+
 #include "bitstream/crc32.h"
 
 namespace lcodec::testing {
@@ -46,6 +48,25 @@ void ResealZip(std::vector<uint8_t>* zip) {
     }
     central = next;
   }
+}
+
+bool SetZipMemberSizes(std::vector<uint8_t>* zip, const std::string& name, uint32_t compressed, uint32_t size) {
+  const std::vector<uint8_t>& b = *zip;
+  const auto named = [&](size_t at) { return std::equal(name.begin(), name.end(), b.begin() + at); };
+  int patched = 0;
+  for (size_t at = 0; at + kCentralHeaderSize + name.size() <= b.size(); ++at) {
+    if (Get(b, at, 4) == kLocalHeader && Get(b, at + 26, 2) == name.size() && named(at + kLocalHeaderSize)) {
+      Put32(zip, at + 18, compressed);
+      Put32(zip, at + 22, size);
+      ++patched;
+    } else if (Get(b, at, 4) == kCentralHeader && Get(b, at + 28, 2) == name.size() &&
+               named(at + kCentralHeaderSize)) {
+      Put32(zip, at + 20, compressed);
+      Put32(zip, at + 24, size);
+      ++patched;
+    }
+  }
+  return patched == 2;
 }
 
 }  // namespace lcodec::testing

@@ -198,35 +198,6 @@ TEST(CheckModelArchive, AcceptsExportedModels) {
   }
 }
 
-uint32_t Get(const std::vector<uint8_t>& b, size_t at, int bytes) {
-  uint32_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | b[at + i];
-  return v;
-}
-
-void Put32(std::vector<uint8_t>* b, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) (*b)[at + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-// Rewrites the sizes in the local and central headers of member `name`.
-void SetMemberSizes(std::vector<uint8_t>* zip, const std::string& name, uint32_t compressed, uint32_t size) {
-  const std::vector<uint8_t>& b = *zip;
-  const auto named = [&](size_t at) { return std::equal(name.begin(), name.end(), b.begin() + at); };
-  int patched = 0;
-  for (size_t at = 0; at + 46 + name.size() <= b.size(); ++at) {
-    if (Get(b, at, 4) == 0x04034b50 && Get(b, at + 26, 2) == name.size() && named(at + 30)) {
-      Put32(zip, at + 18, compressed);
-      Put32(zip, at + 22, size);
-      ++patched;
-    } else if (Get(b, at, 4) == 0x02014b50 && Get(b, at + 28, 2) == name.size() && named(at + 46)) {
-      Put32(zip, at + 20, compressed);
-      Put32(zip, at + 24, size);
-      ++patched;
-    }
-  }
-  ASSERT_EQ(patched, 2) << name;
-}
-
 // The tiny model damaged by `damage`, with its CRCs made right again, as ImageModel::Load sees it.
 Status LoadDamaged(const std::function<void(std::vector<uint8_t>*, const ZipArchive&)>& damage) {
   std::vector<uint8_t> bytes = ReadFile(kModels + "/tiny.lcm");
@@ -255,7 +226,8 @@ TEST(CheckModelArchive, LoadRefusesDamagedModelsBeforeLibtorchReadsThem) {
                   const auto begin = bytes->begin() + pickle->data_offset;
                   const auto at = std::search(begin, begin + pickle->size, std::begin(put_256), std::end(put_256));
                   ASSERT_NE(at, begin + pickle->size);
-                  Put32(bytes, at - bytes->begin() + 1, 0x7fffffff);
+                  const uint8_t index[] = {0xff, 0xff, 0xff, 0x7f};  // 2^31 - 1, little-endian
+                  std::copy(std::begin(index), std::end(index), at + 1);
                 }),
                 "memo index out of order");
 
@@ -265,7 +237,7 @@ TEST(CheckModelArchive, LoadRefusesDamagedModelsBeforeLibtorchReadsThem) {
                   ASSERT_NE(record, nullptr);
                   ASSERT_GE(record->size, 4u);
                   const uint32_t shorter = static_cast<uint32_t>(record->size - 4);
-                  SetMemberSizes(bytes, record->name, shorter, shorter);
+                  ASSERT_TRUE(testing::SetZipMemberSizes(bytes, record->name, shorter, shorter));
                 }),
                 "storage larger than its data");
 
@@ -280,9 +252,11 @@ TEST(CheckModelArchive, LoadRefusesDamagedModelsBeforeLibtorchReadsThem) {
   // A deflated member claiming 2 GiB: libtorch allocates what it claims before inflating.
   ExpectRefused(LoadDamaged([](std::vector<uint8_t>* bytes, const ZipArchive& zip) {
                   for (const ZipArchive::Member& member : zip.members())
-                    if (member.deflated)
-                      return SetMemberSizes(bytes, member.name, static_cast<uint32_t>(member.compressed_size),
-                                            0x7ffffff0);
+                    if (member.deflated) {
+                      ASSERT_TRUE(testing::SetZipMemberSizes(
+                          bytes, member.name, static_cast<uint32_t>(member.compressed_size), 0x7ffffff0));
+                      return;
+                    }
                   FAIL() << "no deflated member";
                 }),
                 "inflate too far");
