@@ -26,6 +26,17 @@ Status CheckImage(const Image& image, const runtime::ImageModel& model, double q
   return CheckQuality(model, quality);
 }
 
+// ImageLatent::image_area for `image`, padded to x, analyzed to y.
+torch::Tensor ImageArea(const Image& image, const torch::Tensor& x, const torch::Tensor& y) {
+  const int64_t stride_y = x.size(2) / y.size(2), stride_x = x.size(3) / y.size(3);
+  torch::Tensor area = torch::zeros({1, 1, y.size(2), y.size(3)});
+  using torch::indexing::Slice;
+  area.index_put_({Slice(), Slice(), Slice(0, (image.height + stride_y - 1) / stride_y),
+                   Slice(0, (image.width + stride_x - 1) / stride_x)},
+                  1.0);
+  return area;
+}
+
 }  // namespace
 
 Status CheckQuality(const runtime::ImageModel& model, double quality) {
@@ -61,6 +72,7 @@ Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const 
     out->indexes.assign(out->index_map.data_ptr<int32_t>(),
                         out->index_map.data_ptr<int32_t>() + out->index_map.numel());
     out->padded_height = x.size(2);
+    out->image_area = ImageArea(image, x, out->y);
   });
   LCODEC_RETURN_IF_ERROR(guard);
   LCODEC_RETURN_IF_ERROR(status);
@@ -98,7 +110,10 @@ Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const I
                          &means, &step_indexes);
       prior_time += Clock::now() - prior_start;
       const int64_t channels = static_cast<int64_t>(step.channels.size());
-      const torch::Tensor residuals = (runtime::GatherStep(latent.y, step) - means).reshape({1, channels, -1});
+      torch::Tensor residuals = runtime::GatherStep(latent.y, step) - means;
+      if (latent.image_area.defined())
+        residuals = residuals * runtime::GatherStep(latent.image_area.expand_as(latent.y), step);
+      residuals = residuals.reshape({1, channels, -1});
       const torch::Tensor step_weights =
           weights.defined() ? weights.index_select(0, torch::tensor(step.channels, torch::kLong)) : weights;
       std::vector<int32_t> step_symbols;

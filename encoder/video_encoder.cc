@@ -186,8 +186,12 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
   Status status;
   const bool intra_due = !reference_.defined() || frames_since_intra_ + 1 >= options_.keyframe_interval;
   LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
-    status = ToSymbols(latent.y - latent.means, &intra_symbols);
-    if (status.ok() && !intra_due) status = ToSymbols(latent.y - *reference, &temporal_symbols);
+    // As CodeLatent does, residuals wholly in the padding are coded as 0.
+    const auto in_image = [&](const torch::Tensor& residuals) {
+      return latent.image_area.defined() ? residuals * latent.image_area : residuals;
+    };
+    status = ToSymbols(in_image(latent.y - latent.means), &intra_symbols);
+    if (status.ok() && !intra_due) status = ToSymbols(in_image(latent.y - *reference), &temporal_symbols);
   }));
   LCODEC_RETURN_IF_ERROR(status);
   using Clock = std::chrono::steady_clock;

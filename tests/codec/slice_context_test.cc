@@ -118,6 +118,33 @@ TEST_F(SliceContextTest, EveryValueFollowsThePriorOfWhatCameBefore) {
   EXPECT_GT(refined, 0) << "the context changed no mean: the test model's heads do nothing";
 }
 
+// The decoder crops the padding away: what the analysis puts there must not
+// cost bits, so latents that differ only there code to the same bytes.
+TEST_F(SliceContextTest, LatentValuesWhollyInThePaddingAreNotCoded) {
+  torch::NoGradGuard no_grad;
+  const Image image = RandomImage(90, 70, 3, 8, 5);  // padded to 96x96: the last latent rows are padding
+  encoder::ImageLatent latent;
+  torch::Tensor y_hat;
+  const encoder::ImagePayload reference = Encode(image, 6, &latent, &y_hat);
+  ASSERT_TRUE(latent.image_area.defined());
+  const torch::Tensor padding = latent.image_area.expand_as(latent.y) == 0;
+  ASSERT_GT(padding.sum().item<int64_t>(), 0);
+  encoder::ImageLatent changed = latent;
+  changed.y = latent.y + padding.to(torch::kFloat) * 7.0;
+  encoder::ImageEncodeOptions options;
+  options.quality = 6;
+  std::vector<uint8_t> payload;
+  torch::Tensor changed_y_hat;
+  double bits = 0;
+  ASSERT_TRUE(encoder::CodeLatent(model_, changed, options, &payload, &changed_y_hat, &bits).ok());
+  EXPECT_EQ(payload, reference.latent);
+  EXPECT_TRUE(torch::equal(changed_y_hat, y_hat));
+  // Without the area every value is coded, and the change shows.
+  changed.image_area = torch::Tensor();
+  ASSERT_TRUE(encoder::CodeLatent(model_, changed, options, &payload, &changed_y_hat, &bits).ok());
+  EXPECT_NE(payload, reference.latent);
+}
+
 TEST_F(SliceContextTest, OutputDependsOnNeitherThreadsNorTiles) {
   const Image image = RandomImage(150, 110, 3, 8, 3);
   encoder::ImageEncodeOptions options;
