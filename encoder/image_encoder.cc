@@ -29,12 +29,12 @@ Status CheckImage(const Image& image, const runtime::ImageModel& model, double q
 // ImageLatent::image_area for `image`, padded to x, analyzed to y.
 torch::Tensor ImageArea(const Image& image, const torch::Tensor& x, const torch::Tensor& y) {
   const int64_t stride_y = x.size(2) / y.size(2), stride_x = x.size(3) / y.size(3);
-  torch::Tensor area = torch::zeros({1, 1, y.size(2), y.size(3)});
+  torch::Tensor holds_pixels = torch::zeros({1, 1, y.size(2), y.size(3)});
   using torch::indexing::Slice;
-  area.index_put_({Slice(), Slice(), Slice(0, (image.height + stride_y - 1) / stride_y),
-                   Slice(0, (image.width + stride_x - 1) / stride_x)},
-                  1.0);
-  return area;
+  holds_pixels.index_put_({Slice(), Slice(), Slice(0, (image.height + stride_y - 1) / stride_y),
+                           Slice(0, (image.width + stride_x - 1) / stride_x)},
+                          1.0);
+  return torch::max_pool2d(holds_pixels, {3, 3}, {1, 1}, {1, 1});
 }
 
 }  // namespace
