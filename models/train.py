@@ -31,6 +31,7 @@ from lcodec.architectures import ARCHITECTURES, LAMBDAS
 from lcodec.data import RandomCrops, list_images, load_rgb
 from lcodec.context_models import float_slice_context
 from lcodec.integer_hyper import float_hyper_synthesis
+from lcodec.layers import Residual
 from lcodec.training import optimization_step
 
 
@@ -100,6 +101,23 @@ def trains_same_parameters(saved: dict, optimizer: torch.optim.Optimizer) -> boo
     return [len(group["params"]) for group in saved["param_groups"]] == sizes
 
 
+def learn_in_bfloat16(model: torch.nn.Module) -> None:
+    """Runs the learned residual convolutions of the transforms (the bulk of a
+    step's work) in bfloat16, with their outputs back in float32: on CPUs
+    with AMX or AVX512-BF16, oneDNN makes a step ~1.3x faster. The fixed
+    block DCT, the hyper transforms and the entropy models stay in float32:
+    latent values, means and likelihoods need its precision. Training only:
+    the weights stay float32 and export as before."""
+    for module in model.modules():
+        if isinstance(module, Residual):
+            body_forward = module.body.forward
+
+            def bfloat16_forward(x: torch.Tensor, body_forward=body_forward) -> torch.Tensor:
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    return body_forward(x).float()
+            module.body.forward = bfloat16_forward
+
+
 def center_crop(img: torch.Tensor, size: int) -> torch.Tensor:
     top, left = (img.shape[1] - size) // 2, (img.shape[2] - size) // 2
     return img[:, top:top + size, left:left + size]
@@ -124,6 +142,8 @@ def main() -> None:
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--bfloat16", action="store_true",
+                   help="run the transforms' learned convolutions in bfloat16 (CPUs with AMX or AVX512-BF16)")
     p.add_argument("--init-from", help="model file to start from when the checkpoint does not exist yet")
     p.add_argument("--only-context", action="store_true",
                    help="train only the slice context and the hyper-latent's entropy bottleneck (rate only)")
@@ -132,6 +152,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     model = ARCHITECTURES[args.arch](args.n, args.m).to(device)
+    if args.bfloat16:
+        learn_in_bfloat16(model)
     if args.only_context:
         if model.context is None:
             raise SystemExit(f"--only-context: {args.arch} has no slice context")
