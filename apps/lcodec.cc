@@ -13,12 +13,12 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"encode", lcodec::apps::EncodeMain, "compress an image into an .lc stream"},
-    {"decode", lcodec::apps::DecodeMain, "decompress an .lc stream into an image"},
+    {"encode", lcodec::apps::EncodeMain, "compress an image, audio file or video into an .lc stream"},
+    {"decode", lcodec::apps::DecodeMain, "decompress an .lc stream into an image, audio file or video"},
     {"info", lcodec::apps::InfoMain, "show what an .lc stream holds"},
     {"bench", lcodec::apps::BenchMain, "measure the entropy coder's speed and efficiency"},
-    {"eval", lcodec::apps::EvalMain, "rate-distortion evaluation against classical codecs"},
-    {"compare", lcodec::apps::CompareMain, "PSNR and MS-SSIM between two images"},
+    {"eval", lcodec::apps::EvalMain, "rate-distortion curves and BD-rates against classical codecs (images, audio)"},
+    {"compare", lcodec::apps::CompareMain, "how far a decoded image (PSNR, MS-SSIM) or audio file (SNR, SI-SDR, ...) is from its original"},
     {"bench-image", lcodec::apps::BenchImageMain, "time image coding: I/O, transforms, entropy coding vs JPEG/WebP"},
 };
 
