@@ -17,6 +17,12 @@ entropy bottleneck alone, everything else frozen: the distortion does not
 depend on them, so the loss is the rate and no synthesis runs. It adds a
 context to a trained dct-hyperprior: --arch dct-context --init-from
 models/zoo/image-msh.lcm --only-context.
+
+--init-from also takes a training checkpoint (.pt) of a smaller
+architecture: every tensor whose name and shape match is copied, and the
+rest (a layer the bigger architecture adds) keeps its fresh start; --lr-for
+gives those new parameters a learning rate of their own, for example
+--arch dct-context-quarter-filter --init-from dct-context.pt --lr-for g_s.4.=1e-4.
 """
 import argparse
 import json
@@ -93,6 +99,32 @@ def warm_start(model: torch.nn.Module, path: str) -> int:
     return steps
 
 
+def warm_start_from_checkpoint(model: torch.nn.Module, path: str) -> int:
+    """Copies every tensor of a training checkpoint whose name and shape
+    match into `model`; returns the checkpoint's step."""
+    state = torch.load(path, map_location="cpu")
+    own = model.state_dict()
+    copied = {name: tensor for name, tensor in state["model"].items()
+              if name in own and tensor.shape == own[name].shape}
+    model.load_state_dict({**own, **copied})
+    fresh = sorted(name for name in own if name not in copied)
+    print(f"warm start from {path} (step {state['step']}): {len(copied)} tensors copied, "
+          f"{len(fresh)} fresh: {', '.join(fresh)}", flush=True)
+    return int(state["step"])
+
+
+def learning_rates_by_prefix(specs: list) -> list:
+    """[(prefix, lr)] from --lr-for PREFIX=LR arguments."""
+    rates = []
+    for spec in specs:
+        prefix, _, rate = spec.partition("=")
+        try:
+            rates.append((prefix, float(rate)))
+        except ValueError:
+            raise SystemExit(f"--lr-for {spec}: expected PREFIX=LR, e.g. g_s.4.=1e-4")
+    return rates
+
+
 def trains_same_parameters(saved: dict, optimizer: torch.optim.Optimizer) -> bool:
     """Whether a saved optimizer state has the same parameter groups, of the
     same sizes, as `optimizer`: resuming a context-only run with everything
@@ -144,7 +176,10 @@ def main() -> None:
     p.add_argument("--device", default="cpu")
     p.add_argument("--bfloat16", action="store_true",
                    help="run the transforms' learned convolutions in bfloat16 (CPUs with AMX or AVX512-BF16)")
-    p.add_argument("--init-from", help="model file to start from when the checkpoint does not exist yet")
+    p.add_argument("--init-from", help="model file (.lcm) or training checkpoint (.pt) to start from when the "
+                                       "checkpoint does not exist yet")
+    p.add_argument("--lr-for", action="append", default=[], metavar="PREFIX=LR",
+                   help="learning rate of the parameters whose names start with PREFIX (repeatable)")
     p.add_argument("--only-context", action="store_true",
                    help="train only the slice context and the hyper-latent's entropy bottleneck (rate only)")
     args = p.parse_args()
@@ -163,13 +198,22 @@ def main() -> None:
     aux_params = [p for name, p in trained if name.endswith("quantiles")]
     gain_params = [p for name, p in trained if "gain" in name]
     context_params = [p for name, p in trained if name.startswith("context.")]
+    rates_by_prefix = learning_rates_by_prefix(args.lr_for)
+    own_rate_groups = [[p for name, p in trained if name.startswith(prefix)] for prefix, _ in rates_by_prefix]
+    for (prefix, _), group in zip(rates_by_prefix, own_rate_groups):
+        if not group:
+            raise SystemExit(f"--lr-for {prefix}: no trained parameter's name starts with it")
     main_params = [p for name, p in trained
-                   if not name.endswith("quantiles") and "gain" not in name and not name.startswith("context.")]
+                   if not name.endswith("quantiles") and "gain" not in name and not name.startswith("context.")
+                   and not name.startswith(tuple(prefix for prefix, _ in rates_by_prefix))]
     # Gains are few and set the rate of each level: they learn 10x faster.
     context_lr_scale = (args.context_lr or args.lr) / args.lr
     optimizer = torch.optim.Adam([{"params": main_params}, {"params": gain_params, "lr_scale": 10.0},
-                                  {"params": context_params, "lr_scale": context_lr_scale}], lr=args.lr)
+                                  {"params": context_params, "lr_scale": context_lr_scale}] +
+                                 [{"params": group, "lr_scale": rate / args.lr}
+                                  for (_, rate), group in zip(rates_by_prefix, own_rate_groups)], lr=args.lr)
     aux_optimizer = torch.optim.Adam(aux_params, lr=1e-3)
+    clipped = [p for group in optimizer.param_groups for p in group["params"]]
     step = 0
     if os.path.exists(args.checkpoint):
         state = torch.load(args.checkpoint, map_location=device)
@@ -182,6 +226,8 @@ def main() -> None:
         else:
             print(f"resumed the weights of {args.checkpoint} at step {step}; the optimizer restarts, since the "
                   f"checkpoint trained other parameters (--only-context or an older layout)", flush=True)
+    elif args.init_from and args.init_from.endswith(".pt"):
+        step = warm_start_from_checkpoint(model, args.init_from)
     elif args.init_from:
         step = warm_start(model, args.init_from)
     for group in optimizer.param_groups:
@@ -205,7 +251,7 @@ def main() -> None:
         else:
             mse = (out["x_hat"] - x).pow(2).flatten(1).mean(1)
             loss = (lambdas[levels] * 255 ** 2 * mse + bpp).mean()
-        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, main_params + gain_params + context_params)
+        aux_loss = optimization_step(loss, model, optimizer, aux_optimizer, clipped)
         step += 1
         window.append((float(loss), float(bpp.mean()), float(mse.mean())))
         if step % 50 == 0:

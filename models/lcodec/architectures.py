@@ -18,7 +18,7 @@ import torch.nn as nn
 
 from .context_models import SliceContext, dct_slices
 from .entropy_models import EntropyBottleneck, GaussianConditional, code_latent, round_with_straight_through
-from .layers import GDN, BlockDCT, HalfResolutionResidual, InverseBlockDCT, Residual, SubPixelDeconv, conv, deconv
+from .layers import GDN, BlockDCT, InverseBlockDCT, PixelGroupResidual, Residual, SubPixelDeconv, conv, deconv
 
 # Rate-distortion trade-offs of the trained levels (loss = lambda * 255^2 * MSE + bpp):
 # log-spaced from 0.0002 (about 0.2 bpp on the val photos) to CompressAI's
@@ -36,6 +36,14 @@ def synthesis_transform(n: int, m: int) -> nn.Sequential:
     return nn.Sequential(SubPixelDeconv(deconv(m, n)), GDN(n, inverse=True), SubPixelDeconv(deconv(n, n)),
                          GDN(n, inverse=True), SubPixelDeconv(deconv(n, n)), GDN(n, inverse=True),
                          SubPixelDeconv(deconv(n, 3)))
+
+
+def pixel_group_filter(factor: int, hidden: int) -> PixelGroupResidual:
+    """Three 3x3 convolutions over factor x factor groups of RGB pixels."""
+    groups = 3 * factor ** 2
+    return PixelGroupResidual(nn.Sequential(conv(groups, hidden, 3, 1), nn.ReLU(inplace=True),
+                                            conv(hidden, hidden, 3, 1), nn.ReLU(inplace=True),
+                                            conv(hidden, groups, 3, 1)), factor)
 
 
 def dct_transforms(n: int, m: int):
@@ -56,9 +64,7 @@ def dct_transforms(n: int, m: int):
                         InverseBlockDCT(),
                         Residual(nn.Sequential(conv(3, 24, 3, 1), nn.ReLU(inplace=True), conv(24, 24, 3, 1),
                                                nn.ReLU(inplace=True), conv(24, 3, 3, 1))),
-                        HalfResolutionResidual(nn.Sequential(conv(12, 48, 3, 1), nn.ReLU(inplace=True),
-                                                             conv(48, 48, 3, 1), nn.ReLU(inplace=True),
-                                                             conv(48, 12, 3, 1))))
+                        pixel_group_filter(2, 48))
     return g_a, g_s
 
 
@@ -197,8 +203,19 @@ def DctContextHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
     return MeanScaleHyperprior(n, m, dct=True, context=True)
 
 
+def DctContextQuarterFilterHyperprior(n: int = 128, m: int = 192) -> MeanScaleHyperprior:
+    """DctContextHyperprior whose synthesis ends with a third deblocking
+    filter, on 4x4 pixel groups (it sees 12 pixels, 1.5 blocks, each way).
+    Trained from a dct-context checkpoint (train.py --init-from), it starts
+    as that model."""
+    model = DctContextHyperprior(n, m)
+    model.g_s.append(pixel_group_filter(4, 96))
+    return model
+
+
 ARCHITECTURES = {
     "dct-context": DctContextHyperprior,
+    "dct-context-quarter-filter": DctContextQuarterFilterHyperprior,
     "dct-hyperprior": DctHyperprior,
     "factorized": FactorizedPrior,
     "scale-hyperprior": ScaleHyperprior,

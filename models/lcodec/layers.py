@@ -106,14 +106,19 @@ class Residual(nn.Module):
         return x + self.body(x)
 
 
-class HalfResolutionResidual(Residual):
-    """x + depth_to_space(body(space_to_depth(x))): a residual filter that
-    runs at half resolution on 2x2 pixel groups, so it sees twice as far (an
-    8x8 block edge and its neighbours) at a quarter of the cost of a
-    full-resolution filter of the same width. Starts as the identity."""
+class PixelGroupResidual(Residual):
+    """x + depth_to_space(body(space_to_depth(x))) over factor x factor
+    pixel groups: a residual filter that runs at 1/factor resolution, so it
+    sees factor times as far as a full-resolution filter of the same depth
+    (factor 2: an 8x8 block edge and its neighbours), at 1/factor^2 of the
+    positions. Starts as the identity."""
+
+    def __init__(self, body: nn.Sequential, factor: int):
+        super().__init__(body)
+        self.factor = factor
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + F.pixel_shuffle(self.body(F.pixel_unshuffle(x, 2)), 2)
+        return x + F.pixel_shuffle(self.body(F.pixel_unshuffle(x, self.factor)), self.factor)
 
 
 def _dct_matrix(size: int) -> torch.Tensor:

@@ -110,3 +110,23 @@ def test_context_model_exports_its_slices_and_round_trips(tmp_path):
     with torch.no_grad():
         reference = model(x, torch.tensor([3.0]))["x_hat"]
         assert (module(x, 4.0) - reference).abs().mean() < 0.03
+
+
+def test_quarter_filter_model_exports_its_whole_synthesis(tmp_path):
+    from lcodec.architectures import ARCHITECTURES, interpolate_gain
+
+    torch.manual_seed(0)
+    model = ARCHITECTURES["dct-context-quarter-filter"](16, 192)
+    with torch.no_grad():
+        model.g_s[-1].body[-1].weight.normal_(0, 0.05)
+    path = str(tmp_path / "model.lcm")
+    export_image_model(copy.deepcopy(model), [(torch.rand(3, 64, 64) * 255).to(torch.uint8)], path, "test", steps=0)
+    module = torch.jit.load(path)
+    widen_half_weights(module)
+    y_hat = torch.randn(1, 192, 4, 4).round()
+    with torch.no_grad():
+        without_filter = model.g_s[:-1](y_hat * interpolate_gain(model.log_inverse_gain, torch.tensor([2.0])))
+        reference = model.g_s[-1](without_filter)
+        got = module.synthesis(y_hat, 3.0)
+    # fp16 storage moves the output a little; dropping the filter moves it more.
+    assert (got - reference).abs().max() < 0.2 * (reference - without_filter).abs().max()

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from lcodec.architectures import DctHyperprior
+from lcodec.architectures import DctHyperprior, pixel_group_filter
 from lcodec.layers import BlockDCT, SubPixelDeconv, conv, deconv
 
 
@@ -49,3 +49,17 @@ def test_dct_model_starts_as_the_plain_block_transform():
         # Gains rise with quality: finer quantization, smaller error.
         errors = [(model(x, torch.tensor([float(q)]))["x_hat"] - x).pow(2).mean() for q in (0, 7)]
     assert errors[1] < errors[0] / 4
+
+
+def test_pixel_group_filter_starts_as_the_identity_and_sees_factor_times_as_far():
+    torch.manual_seed(0)
+    layer = pixel_group_filter(4, 8)
+    x = torch.rand(1, 3, 64, 64)
+    assert torch.equal(layer(x), x)
+    torch.nn.init.normal_(layer.body[-1].weight)
+    changed = x.clone()
+    changed[:, :, 32, 32] += 1
+    reach = (layer(changed) - layer(x) - (changed - x)).abs().sum((0, 1)).nonzero()
+    # Three 3x3 layers over 4x4 groups: the group of (32, 32) and 3 groups around it.
+    assert int(reach.min()) == 32 - 3 * 4 and int(reach.max()) == 32 + 3 + 3 * 4
+    assert torch.jit.script(layer)(x).shape == x.shape
