@@ -36,7 +36,7 @@ struct ImageTiling {
   int64_t analysis_margin = 64;         // receptive field ~61 px
   int64_t hyper_analysis_margin = 128;  // ~7 latents = 112 px
   int64_t hyper_synthesis_margin = 256; // ~2-3 hyper-latents = 192 px
-  int64_t synthesis_margin = 64;        // ~2-3 latents = 48 px
+  int64_t synthesis_margin = 64;        // a latent block reaches <= 48 px (models/tests/test_layers.py)
   int64_t context_margin = 32;          // the slice context sees 1 latent = 8 px around
 
   Tiling ForStride(int64_t stride, int64_t margin) const { return {tile / stride, margin / stride}; }

@@ -63,3 +63,24 @@ def test_pixel_group_filter_starts_as_the_identity_and_sees_factor_times_as_far(
     # Three 3x3 layers over 4x4 groups: the group of (32, 32) and 3 groups around it.
     assert int(reach.min()) == 32 - 3 * 4 and int(reach.max()) == 32 + 3 + 3 * 4
     assert torch.jit.script(layer)(x).shape == x.shape
+
+
+@pytest.mark.parametrize("arch", ["dct-hyperprior", "dct-context", "dct-context-quarter-filter"])
+def test_block_dct_synthesis_reaches_less_far_than_the_decoders_tile_margin(arch):
+    # runtime/tiling.h gives the synthesis a 64-pixel margin around each
+    # tile; a latent block must not reach farther, or tiles show seams.
+    from lcodec.architectures import ARCHITECTURES
+    from lcodec.layers import Residual
+
+    torch.manual_seed(0)
+    model = ARCHITECTURES[arch](16, 192).eval()
+    for module in model.modules():
+        if isinstance(module, Residual):
+            torch.nn.init.normal_(module.body[-1].weight, std=0.05)
+    y = torch.zeros(1, 192, 24, 24)
+    changed = y.clone()
+    changed[0, :, 12, 12] = 1  # the block of pixels 96..103
+    with torch.no_grad():
+        reach = (model.g_s(changed) - model.g_s(y)).abs().sum((0, 1)).nonzero()
+    assert 96 - int(reach.min()) <= 64 and int(reach.max()) - 103 <= 64
+    assert 96 - int(reach.min()) > 24  # the latent convolutions and filters do reach out
