@@ -81,8 +81,6 @@ Status ChooseBlockModes(const entropy::CdfTable& y_table, const std::vector<uint
     cost[kIntraBlock] += bits.Bits(scale_indexes[value], intra_symbols[value]);
     if (temporal_symbols[value] != 0) cost[kSkipBlock] = std::numeric_limits<double>::infinity();
   }
-  out->intra_bits = 0;
-  for (const ModeCosts& cost : costs) out->intra_bits += cost[kIntraBlock];
   std::vector<int32_t> modes(positions);
   out->estimated_bits = std::numeric_limits<double>::infinity();
   for (int shift = 0; shift <= kMaxScaleShift; shift += 2) {

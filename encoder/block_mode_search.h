@@ -19,7 +19,6 @@ struct BlockModeChoice {
   std::vector<int32_t> modes;  // one per latent position
   std::array<uint16_t, runtime::kBlockModeCount> mode_frequencies{};
   double estimated_bits = 0;  // the mode map and the coded symbols
-  double intra_bits = 0;      // every position intra without a map, priced the same way
 };
 
 // The scale shifts tried: the study (models/temporal_study.py) searched
