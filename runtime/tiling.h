@@ -33,7 +33,7 @@ struct Tiling {
 // uses ForStride(s, margin).
 struct ImageTiling {
   int64_t tile = 768;                   // a 768x512 photo runs in one piece
-  int64_t analysis_margin = 64;         // receptive field ~61 px
+  int64_t analysis_margin = 64;         // GDN analysis ~61 px, block-DCT 24 px (models/tests/test_layers.py)
   int64_t hyper_analysis_margin = 128;  // ~7 latents = 112 px
   int64_t hyper_synthesis_margin = 256; // ~2-3 hyper-latents = 192 px
   int64_t synthesis_margin = 64;        // a latent block reaches <= 48 px (models/tests/test_layers.py)

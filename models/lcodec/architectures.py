@@ -46,6 +46,13 @@ def pixel_group_filter(factor: int, hidden: int) -> PixelGroupResidual:
                                             conv(hidden, groups, 3, 1)), factor)
 
 
+def latent_residual(m: int, hidden: int, inverse: bool = False) -> Residual:
+    """Three 3x3 convolutions with GDN (IGDN on the synthesis side) over
+    the latent's blocks: each output block sees its 3 neighbours each way."""
+    return Residual(nn.Sequential(conv(m, hidden, 3, 1), GDN(hidden, inverse=inverse), conv(hidden, hidden, 3, 1),
+                                  GDN(hidden, inverse=inverse), conv(hidden, m, 3, 1)))
+
+
 def dct_transforms(n: int, m: int):
     """A fixed colour rotation + 8x8 block DCT (BlockDCT) whose 192
     coefficients are the latent, refined on both sides by learned residual
@@ -57,10 +64,8 @@ def dct_transforms(n: int, m: int):
     of thousands a GDN autoencoder needs."""
     if m != 3 * BlockDCT.BLOCK ** 2:
         raise ValueError(f"the block-DCT transforms have m = {3 * BlockDCT.BLOCK ** 2}, not {m}")
-    g_a = nn.Sequential(BlockDCT(), Residual(nn.Sequential(conv(m, n, 3, 1), GDN(n), conv(n, n, 3, 1), GDN(n),
-                                                            conv(n, m, 3, 1))))
-    g_s = nn.Sequential(Residual(nn.Sequential(conv(m, n, 3, 1), GDN(n, inverse=True), conv(n, n, 3, 1),
-                                               GDN(n, inverse=True), conv(n, m, 3, 1))),
+    g_a = nn.Sequential(BlockDCT(), latent_residual(m, n))
+    g_s = nn.Sequential(latent_residual(m, n, inverse=True),
                         InverseBlockDCT(),
                         Residual(nn.Sequential(conv(3, 24, 3, 1), nn.ReLU(inplace=True), conv(24, 24, 3, 1),
                                                nn.ReLU(inplace=True), conv(24, 3, 3, 1))),

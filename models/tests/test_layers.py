@@ -65,10 +65,11 @@ def test_pixel_group_filter_starts_as_the_identity_and_sees_factor_times_as_far(
     assert torch.jit.script(layer)(x).shape == x.shape
 
 
-@pytest.mark.parametrize("arch", ["dct-hyperprior", "dct-context", "dct-context-quarter-filter"])
-def test_block_dct_synthesis_reaches_less_far_than_the_decoders_tile_margin(arch):
-    # runtime/tiling.h gives the synthesis a 64-pixel margin around each
-    # tile; a latent block must not reach farther, or tiles show seams.
+DCT_ARCHITECTURES = ["dct-hyperprior", "dct-context", "dct-context-quarter-filter"]
+
+
+def model_with_active_residuals(arch: str):
+    """A fresh model whose residual blocks, which start at zero, do something."""
     from lcodec.architectures import ARCHITECTURES
     from lcodec.layers import Residual
 
@@ -77,6 +78,14 @@ def test_block_dct_synthesis_reaches_less_far_than_the_decoders_tile_margin(arch
     for module in model.modules():
         if isinstance(module, Residual):
             torch.nn.init.normal_(module.body[-1].weight, std=0.05)
+    return model
+
+
+@pytest.mark.parametrize("arch", DCT_ARCHITECTURES)
+def test_block_dct_synthesis_reaches_less_far_than_the_decoders_tile_margin(arch):
+    # runtime/tiling.h gives the synthesis a 64-pixel margin around each
+    # tile; a latent block must not reach farther, or tiles show seams.
+    model = model_with_active_residuals(arch)
     y = torch.zeros(1, 192, 24, 24)
     changed = y.clone()
     changed[0, :, 12, 12] = 1  # the block of pixels 96..103
@@ -84,3 +93,19 @@ def test_block_dct_synthesis_reaches_less_far_than_the_decoders_tile_margin(arch
         reach = (model.g_s(changed) - model.g_s(y)).abs().sum((0, 1)).nonzero()
     assert 96 - int(reach.min()) <= 64 and int(reach.max()) - 103 <= 64
     assert 96 - int(reach.min()) > 24  # the latent convolutions and filters do reach out
+
+
+@pytest.mark.parametrize("arch", DCT_ARCHITECTURES)
+def test_block_dct_analysis_sees_less_far_than_the_encoders_tile_margin(arch):
+    # runtime/tiling.h gives the analysis a 64-pixel margin: a latent block
+    # at a tile's edge must see no farther than that beyond it.
+    model = model_with_active_residuals(arch)
+    x = torch.rand(1, 3, 256, 256)
+    changed = x.clone()
+    changed[0, :, 128, 128] += 1  # in latent block 16 (pixels 128..135)
+    with torch.no_grad():
+        blocks = (model.g_a(changed) - model.g_a(x)).abs().sum((0, 1)).nonzero()
+    reach_in_blocks = 16 - int(blocks.min())
+    assert int(blocks.max()) - 16 == reach_in_blocks
+    # Three 3x3 convolutions over the blocks: 3 blocks each way.
+    assert reach_in_blocks == 3 and 8 * reach_in_blocks <= 64
