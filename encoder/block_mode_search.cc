@@ -69,26 +69,35 @@ std::array<size_t, kBlockModeCount> PickModes(const std::vector<ModeCosts>& cost
 
 Status ChooseBlockModes(const entropy::CdfTable& y_table, const std::vector<uint16_t>& scale_indexes,
                         const std::vector<int32_t>& intra_symbols, const std::vector<int32_t>& temporal_symbols,
-                        size_t positions, BlockModeChoice* out) {
+                        size_t positions, const ModeDistortions* distortions, BlockModeChoice* out) {
   if (positions == 0 || scale_indexes.size() % positions != 0 || intra_symbols.size() != scale_indexes.size() ||
       temporal_symbols.size() != scale_indexes.size())
     return Status::InvalidArgument("block mode search: latent sizes do not match");
+  if (distortions && (distortions->intra.size() != positions || distortions->temporal.size() != positions ||
+                      distortions->skip.size() != positions))
+    return Status::InvalidArgument("block mode search: distortions do not match the latent");
   const SymbolCosts bits(y_table);
-  // costs[p]: intra, temporal (for the current k) and skip bits of position p.
-  std::vector<ModeCosts> costs(positions, ModeCosts{0, 0, 0});
+  // bits[p] and distortion[p]: each mode's symbol bits (temporal ones for
+  // the current k) and distortion at position p.
+  std::vector<ModeCosts> symbol_bits(positions, ModeCosts{0, 0, 0}), distortion(positions, ModeCosts{0, 0, 0});
+  for (size_t p = 0; distortions && p < positions; ++p)
+    distortion[p] = {distortions->intra[p], distortions->temporal[p], distortions->skip[p]};
   for (size_t value = 0; value < scale_indexes.size(); ++value) {
-    ModeCosts& cost = costs[value % positions];
-    cost[kIntraBlock] += bits.Bits(scale_indexes[value], intra_symbols[value]);
-    if (temporal_symbols[value] != 0) cost[kSkipBlock] = std::numeric_limits<double>::infinity();
+    const size_t p = value % positions;
+    symbol_bits[p][kIntraBlock] += bits.Bits(scale_indexes[value], intra_symbols[value]);
+    if (!distortions && temporal_symbols[value] != 0) distortion[p][kSkipBlock] = std::numeric_limits<double>::infinity();
   }
+  std::vector<ModeCosts> costs(positions);
   std::vector<int32_t> modes(positions);
-  out->estimated_bits = std::numeric_limits<double>::infinity();
+  double best_cost = std::numeric_limits<double>::infinity();
   for (int shift = 0; shift <= kMaxScaleShift; shift += 2) {
-    for (ModeCosts& cost : costs) cost[kTemporalBlock] = 0;
+    for (ModeCosts& cost : symbol_bits) cost[kTemporalBlock] = 0;
     for (size_t value = 0; value < scale_indexes.size(); ++value) {
       const uint16_t index = static_cast<uint16_t>(std::max(int{scale_indexes[value]} - shift, 0));
-      costs[value % positions][kTemporalBlock] += bits.Bits(index, temporal_symbols[value]);
+      symbol_bits[value % positions][kTemporalBlock] += bits.Bits(index, temporal_symbols[value]);
     }
+    for (size_t p = 0; p < positions; ++p)
+      for (int mode = 0; mode < kBlockModeCount; ++mode) costs[p][mode] = symbol_bits[p][mode] + distortion[p][mode];
     std::array<size_t, kBlockModeCount> counts = PickModes(costs, ModeCosts{0, 0, 0}, &modes);
     ModeCosts map_bits;
     for (int mode = 0; mode < kBlockModeCount; ++mode)
@@ -96,11 +105,18 @@ Status ChooseBlockModes(const entropy::CdfTable& y_table, const std::vector<uint
     counts = PickModes(costs, map_bits, &modes);
     std::array<uint16_t, kBlockModeCount> frequencies;
     LCODEC_RETURN_IF_ERROR(Frequencies(counts, &frequencies));
-    double total = 0;
-    for (size_t p = 0; p < positions; ++p)
-      total += costs[p][modes[p]] + entropy::kCdfPrecision - std::log2(double(frequencies[modes[p]]));
-    if (total < out->estimated_bits) {
-      out->estimated_bits = total;
+    double total_cost = 0, total_bits = 0, total_map_bits = 0;
+    for (size_t p = 0; p < positions; ++p) {
+      const int mode = modes[p];
+      const double mode_bits = entropy::kCdfPrecision - std::log2(double(frequencies[mode]));
+      total_cost += costs[p][mode] + mode_bits;
+      total_bits += symbol_bits[p][mode] + mode_bits;
+      total_map_bits += mode_bits;
+    }
+    if (total_cost < best_cost) {
+      best_cost = total_cost;
+      out->estimated_bits = total_bits;
+      out->mode_map_bits = total_map_bits;
       out->scale_shift = shift;
       out->modes = modes;
       out->mode_frequencies = frequencies;
@@ -109,14 +125,14 @@ Status ChooseBlockModes(const entropy::CdfTable& y_table, const std::vector<uint
   return Status::Ok();
 }
 
-void CodedSymbols(const std::vector<int32_t>& intra_symbols, const std::vector<int32_t>& temporal_symbols,
-                  const std::vector<int32_t>& modes, std::vector<int32_t>* out) {
-  out->clear();
-  for (size_t value = 0; value < intra_symbols.size(); ++value) {
-    const int32_t mode = modes[value % modes.size()];
-    if (mode == kIntraBlock) out->push_back(intra_symbols[value]);
-    if (mode == kTemporalBlock) out->push_back(temporal_symbols[value]);
-  }
+torch::Tensor CodedResiduals(const torch::Tensor& intra_residuals, const torch::Tensor& temporal_residuals,
+                             const std::vector<int32_t>& modes) {
+  const int64_t channels = intra_residuals.size(1), positions = static_cast<int64_t>(modes.size());
+  const torch::Tensor mode_map =
+      torch::tensor(torch::ArrayRef<int32_t>(modes.data(), modes.size()), torch::kInt32).reshape({1, 1, positions});
+  const torch::Tensor chosen = torch::where(mode_map == kIntraBlock, intra_residuals.reshape({1, channels, -1}),
+                                            temporal_residuals.reshape({1, channels, -1}));
+  return chosen.index_select(2, torch::nonzero(mode_map.reshape({-1}) != kSkipBlock).reshape({-1})).contiguous();
 }
 
 }  // namespace lcodec::encoder

@@ -16,9 +16,9 @@ double Bits(const entropy::CdfTable& table, uint16_t index, int32_t value) {
 Status RoundResiduals(const torch::Tensor& residuals, const torch::Tensor& weights, const entropy::CdfTable& table,
                       const std::vector<uint16_t>& indexes, std::vector<int32_t>* symbols) {
   LCODEC_RETURN_IF_ERROR(ToSymbols(residuals, symbols));
-  if (!weights.defined()) return Status::Ok();
-  if (residuals.dim() < 2 || residuals.numel() == 0 || weights.numel() != residuals.size(1) ||
-      indexes.size() != symbols->size())
+  // Empty: a predicted video frame whose every position skips.
+  if (!weights.defined() || symbols->empty()) return Status::Ok();
+  if (residuals.dim() < 2 || weights.numel() != residuals.size(1) || indexes.size() != symbols->size())
     return Status::InvalidArgument("rate-distortion rounding weights or indexes do not match the latent");
   for (const uint16_t index : indexes)
     if (index >= table.size()) return Status::InvalidArgument("scale index outside the model's table");

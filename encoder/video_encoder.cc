@@ -8,6 +8,7 @@
 #include "bitstream/byte_io.h"
 #include "encoder/block_mode_search.h"
 #include "encoder/latent_symbols.h"
+#include "encoder/rdo_rounding.h"
 #include "entropy/symbol_coder.h"
 #include "runtime/block_modes.h"
 
@@ -187,33 +188,57 @@ double VideoEncoder::RateDistortionCost(const ImageLatent& latent, double qualit
   return bits + (per_channel * model_.QuantizationWeights(quality)).sum().item<double>();
 }
 
+namespace {
+
+// Per latent position, the weighted squared latent error summed over the
+// channels: ((1, C, h, w) float errors, (C) weights) -> h * w values.
+std::vector<double> PositionDistortion(const torch::Tensor& errors, const torch::Tensor& weights) {
+  const torch::Tensor sums =
+      (errors.to(torch::kDouble).pow(2) * weights.reshape({1, -1, 1, 1})).sum(std::vector<int64_t>{0, 1}).reshape({-1}).contiguous();
+  return std::vector<double>(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
+}
+
+torch::Tensor SymbolTensor(std::vector<int32_t>& symbols, const torch::Tensor& like) {
+  return torch::from_blob(symbols.data(), like.sizes(), torch::kInt32).to(torch::kFloat);
+}
+
+}  // namespace
+
 // Picks the frame's type, codes its blobs into hyper_latent_, modes_ and
 // symbols_ (empty where the type has none) and sets *reference to this
-// frame's y_hat exactly as the decoder will compute it. A frame repeats
-// where its latent rounds to the previous one; otherwise it is predicted
-// only where that has the lower rate-distortion cost than coding it as an
-// image. Both are coded to compare them: an intra frame gets the slice
-// context and rate-distortion rounding, a predicted one neither, and its
-// plain rounding also keeps more quality, so neither bits nor a
-// hyperprior-only estimate of the intra frame decide it (on a pan, they
-// picked predicted frames 8-13 % dearer than intra ones).
+// frame's y_hat exactly as the decoder will compute it. Each type is
+// coded to compare them, and the lowest rate-distortion cost wins: an
+// intra frame gets the slice context, a predicted one does not, and both
+// get rate-distortion rounding, so bits alone cannot decide (nor can a
+// hyperprior-only estimate of the intra frame: on a pan, that picked
+// predicted frames 8-13 % dearer than intra ones). A repeat costs no bits
+// and keeps the previous frame's error; where the latent rounds to the
+// previous one, it is taken without coding the others.
 Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
                                torch::Tensor* reference, ImageEncodeStats* stats) {
   hyper_latent_.clear();
   modes_.clear();
   symbols_.clear();
-  std::vector<int32_t> intra_symbols, temporal_symbols;
-  Status status;
   const bool intra_due = !reference_.defined() || frames_since_intra_ + 1 >= options_.keyframe_interval;
+  torch::Tensor intra_residuals, temporal_residuals;
   LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
     // As CodeLatent does, residuals wholly in the padding are coded as 0.
     const auto in_image = [&](const torch::Tensor& residuals) {
       return latent.image_area.defined() ? residuals * latent.image_area : residuals;
     };
-    status = ToSymbols(in_image(latent.y - latent.means), &intra_symbols);
-    if (status.ok() && !intra_due) status = ToSymbols(in_image(latent.y - *reference), &temporal_symbols);
+    intra_residuals = in_image(latent.y - latent.means);
+    if (!intra_due) temporal_residuals = in_image(latent.y - *reference);
   }));
-  LCODEC_RETURN_IF_ERROR(status);
+  // Rounded as they would be coded with the intra scale indexes, for the
+  // mode search.
+  const torch::Tensor weights =
+      model_.has_quantization_weights() ? model_.QuantizationWeights(options.quality) : torch::Tensor();
+  std::vector<int32_t> intra_symbols, temporal_symbols;
+  if (!intra_due) {
+    LCODEC_RETURN_IF_ERROR(RoundResiduals(intra_residuals, weights, model_.y_table(), latent.indexes, &intra_symbols));
+    LCODEC_RETURN_IF_ERROR(
+        RoundResiduals(temporal_residuals, weights, model_.y_table(), latent.indexes, &temporal_symbols));
+  }
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   entropy::CodingOptions coding;
@@ -221,7 +246,6 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
   double estimated_bits = 0;
   if (!intra_due &&
       std::all_of(temporal_symbols.begin(), temporal_symbols.end(), [](int32_t s) { return s == 0; })) {
-    // The latent rounds to the previous frame's: nothing to send.
     prefix->type = runtime::FrameType::kRepeat;
   } else {
     hyper_latent_ = std::move(latent.hyper_latent);
@@ -235,33 +259,52 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
     estimated_bits = latent.hyper_latent_bits + intra_bits;
     if (!intra_due) {
       BlockModeChoice choice;
+      ModeDistortions distortions;
+      LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
+        if (!weights.defined()) return;
+        distortions.intra = PositionDistortion(intra_residuals - SymbolTensor(intra_symbols, intra_residuals), weights);
+        distortions.temporal =
+            PositionDistortion(temporal_residuals - SymbolTensor(temporal_symbols, temporal_residuals), weights);
+        distortions.skip = PositionDistortion(temporal_residuals, weights);
+      }));
       const size_t positions = static_cast<size_t>(latent.y.size(2) * latent.y.size(3));
       LCODEC_RETURN_IF_ERROR(ChooseBlockModes(model_.y_table(), latent.indexes, intra_symbols, temporal_symbols,
-                                              positions, &choice));
+                                              positions, weights.defined() ? &distortions : nullptr, &choice));
+      torch::Tensor coded_residuals;
+      LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
+        coded_residuals = CodedResiduals(intra_residuals, temporal_residuals, choice.modes);
+      }));
+      // Rounded again with the scale indexes that code them (temporal ones lowered).
       std::vector<int32_t> coded;
-      CodedSymbols(intra_symbols, temporal_symbols, choice.modes, &coded);
+      std::vector<uint16_t> coded_indexes;
+      runtime::CodedSymbolIndexes(latent.indexes, choice.modes, choice.scale_shift, &coded_indexes);
+      LCODEC_RETURN_IF_ERROR(RoundResiduals(coded_residuals, weights, model_.y_table(), coded_indexes, &coded));
+      const double predicted_bits = choice.mode_map_bits + EstimatedBits(model_.y_table(), coded, coded_indexes);
       torch::Tensor predicted_y_hat;
-      double intra_cost = 0, predicted_cost = 0;
+      double intra_cost = 0, predicted_cost = 0, repeat_cost = 0;
       LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
         predicted_y_hat = runtime::ReconstructLatent(coded, latent.means, *reference, choice.modes);
         intra_cost = RateDistortionCost(latent, options.quality, intra_y_hat, intra_bits);
-        predicted_cost = RateDistortionCost(latent, options.quality, predicted_y_hat, choice.estimated_bits);
+        predicted_cost = RateDistortionCost(latent, options.quality, predicted_y_hat, predicted_bits);
+        repeat_cost = RateDistortionCost(latent, options.quality, *reference, 0);
       }));
-      if (predicted_cost < intra_cost) {
+      if (repeat_cost <= std::min(intra_cost, predicted_cost)) {
+        prefix->type = runtime::FrameType::kRepeat;
+        hyper_latent_.clear();
+        estimated_bits = 0;
+      } else if (predicted_cost < intra_cost) {
         prefix->type = runtime::FrameType::kPredicted;
         entropy::CdfTable mode_table;
         LCODEC_RETURN_IF_ERROR(runtime::ModeTable(choice.mode_frequencies, &mode_table));
         const std::vector<uint16_t> mode_indexes(choice.modes.size(), 0);
         LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(mode_table, choice.modes.data(), mode_indexes.data(),
                                                       choice.modes.size(), coding, &modes_));
-        std::vector<uint16_t> coded_indexes;
-        runtime::CodedSymbolIndexes(latent.indexes, choice.modes, choice.scale_shift, &coded_indexes);
         LCODEC_RETURN_IF_ERROR(entropy::EncodeSymbols(model_.y_table(), coded.data(), coded_indexes.data(),
                                                       coded.size(), coding, &symbols_));
         *reference = predicted_y_hat;
         prefix->scale_shift = static_cast<uint8_t>(choice.scale_shift);
         prefix->mode_frequencies = choice.mode_frequencies;
-        estimated_bits = latent.hyper_latent_bits + choice.estimated_bits;
+        estimated_bits = latent.hyper_latent_bits + predicted_bits;
       }
     }
     if (prefix->type == runtime::FrameType::kIntra) {

@@ -22,6 +22,17 @@ using runtime::kTemporalBlock;
 // 16 CDFs over -30..30 whose scale doubles every 2 indexes.
 entropy::CdfTable ScaleTable() { return LaplacianTable(16, 0.1, std::sqrt(2.0), 30); }
 
+// encoder::CodedResiduals on channel-major integer residuals, as integers.
+std::vector<int32_t> CodedSymbols(const std::vector<int32_t>& intra, const std::vector<int32_t>& temporal,
+                                  const std::vector<int32_t>& modes) {
+  const auto latent = [&](const std::vector<int32_t>& values) {
+    return torch::tensor(torch::ArrayRef<int32_t>(values), torch::kFloat32)
+        .reshape({1, -1, 1, static_cast<int64_t>(modes.size())});
+  };
+  const torch::Tensor coded = encoder::CodedResiduals(latent(intra), latent(temporal), modes).to(torch::kInt32);
+  return std::vector<int32_t>(coded.data_ptr<int32_t>(), coded.data_ptr<int32_t>() + coded.numel());
+}
+
 TEST(BlockModes, ModeTableChecksItsFrequencies) {
   entropy::CdfTable table;
   EXPECT_TRUE(runtime::ModeTable({1, 1, 1}, &table).ok());
@@ -33,7 +44,7 @@ TEST(BlockModes, ModeTableChecksItsFrequencies) {
   EXPECT_EQ(runtime::CheckModes({-1}).code(), Status::Code::kCorrupt);
 }
 
-TEST(BlockModes, CodedSymbolsAndReconstructionFollowTheModes) {
+TEST(BlockModes, CodedResidualsAndReconstructionFollowTheModes) {
   // 2 channels x 3 positions: intra, temporal, skip.
   const std::vector<int32_t> modes = {kIntraBlock, kTemporalBlock, kSkipBlock};
   std::vector<uint16_t> indexes;
@@ -41,8 +52,7 @@ TEST(BlockModes, CodedSymbolsAndReconstructionFollowTheModes) {
   EXPECT_EQ(indexes, (std::vector<uint16_t>{5, 1, 1, 8}));  // temporal: lowered by 2, not below 0
 
   const std::vector<int32_t> intra = {1, 2, 3, 4, 5, 6}, temporal = {-1, -2, 0, -4, -5, 0};
-  std::vector<int32_t> coded;
-  encoder::CodedSymbols(intra, temporal, modes, &coded);
+  const std::vector<int32_t> coded = CodedSymbols(intra, temporal, modes);
   EXPECT_EQ(coded, (std::vector<int32_t>{1, -2, 4, -5}));
 
   const torch::Tensor means = torch::tensor({0.25f, 0.5f, 0.75f, 1.f, 1.25f, 1.5f}).reshape({1, 2, 1, 3});
@@ -67,16 +77,15 @@ TEST(BlockModeSearch, PicksTheCheapestModeOfEachPosition) {
     intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
   }
   encoder::BlockModeChoice choice;
-  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &choice).ok());
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, nullptr, &choice).ok());
   EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kTemporalBlock, kSkipBlock}));
   EXPECT_GT(choice.scale_shift, 0);  // temporal residuals of 0 and 1 want a narrower CDF
   entropy::CdfTable mode_table;
   EXPECT_TRUE(runtime::ModeTable(choice.mode_frequencies, &mode_table).ok());
 
   // The symbols and CDF indexes the choice implies round-trip through the coder.
-  std::vector<int32_t> coded;
+  const std::vector<int32_t> coded = CodedSymbols(intra, temporal, choice.modes);
   std::vector<uint16_t> coded_indexes;
-  encoder::CodedSymbols(intra, temporal, choice.modes, &coded);
   runtime::CodedSymbolIndexes(indexes, choice.modes, choice.scale_shift, &coded_indexes);
   ASSERT_EQ(coded.size(), coded_indexes.size());
   std::vector<uint8_t> blob;
@@ -88,9 +97,41 @@ TEST(BlockModeSearch, PicksTheCheapestModeOfEachPosition) {
 
   // A skip is refused where any channel's temporal residual is not 0.
   temporal[2] = 1;
-  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &choice).ok());
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, nullptr, &choice).ok());
   EXPECT_NE(choice.modes[2], kSkipBlock);
-  EXPECT_EQ(encoder::ChooseBlockModes(table, indexes, intra, temporal, 5, &choice).code(),
+  EXPECT_EQ(encoder::ChooseBlockModes(table, indexes, intra, temporal, 5, nullptr, &choice).code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST(BlockModeSearch, WithDistortionsAPositionSkipsWhereItsErrorCostsLessThanItsBits) {
+  // The latent of PicksTheCheapestModeOfEachPosition: by bits alone
+  // intra, temporal and skip.
+  const entropy::CdfTable table = ScaleTable();
+  const size_t positions = 3;
+  std::vector<uint16_t> indexes(12, 12);
+  std::vector<int32_t> intra(12), temporal(12);
+  for (int c = 0; c < 4; ++c) {
+    intra[c * 3 + 0] = 1, temporal[c * 3 + 0] = 25;
+    intra[c * 3 + 1] = 9, temporal[c * 3 + 1] = c % 2;
+    intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
+  }
+  encoder::BlockModeChoice by_bits, choice;
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, nullptr, &by_bits).ok());
+  // Skipping position 1 costs far more than coding its temporal residual:
+  // the modes stay, and the estimate counts bits, not distortion.
+  encoder::ModeDistortions distortions{{3, 3, 3}, {0, 0, 0}, {1e6, 1e6, 0}};
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).ok());
+  EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kTemporalBlock, kSkipBlock}));
+  EXPECT_EQ(choice.estimated_bits, by_bits.estimated_bits);
+  EXPECT_GT(choice.mode_map_bits, 0);
+  EXPECT_LT(choice.mode_map_bits, choice.estimated_bits);
+  // Skipping it loses half a bit's worth, less than its symbols cost.
+  distortions.skip[1] = 0.5;
+  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).ok());
+  EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kSkipBlock, kSkipBlock}));
+  EXPECT_LT(choice.estimated_bits, by_bits.estimated_bits);
+  distortions.skip.pop_back();
+  EXPECT_EQ(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).code(),
             Status::Code::kInvalidArgument);
 }
 
