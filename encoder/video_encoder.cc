@@ -175,26 +175,26 @@ Status VideoEncoder::AddFrame(const Image& frame, int64_t pts, ImageEncodeStats*
   return Status::Ok();
 }
 
+namespace {
+
 // The encoder's rate-distortion cost of coding `latent` as y_hat in `bits`:
 // bits + sum over channels c of weights[c] * (y - y_hat)^2, the measure
 // rate-distortion rounding minimizes (runtime/image_model.h), over the
 // latent positions that show in the image. Without weights, the bits alone.
-double VideoEncoder::RateDistortionCost(const ImageLatent& latent, double quality, const torch::Tensor& y_hat,
-                                        double bits) {
-  if (!model_.has_quantization_weights()) return bits;
+double RateDistortionCost(const ImageLatent& latent, const torch::Tensor& weights, const torch::Tensor& y_hat,
+                          double bits) {
+  if (!weights.defined()) return bits;
   torch::Tensor squared_error = (latent.y - y_hat).pow(2);
   if (latent.image_area.defined()) squared_error = squared_error * latent.image_area;
   const torch::Tensor per_channel = squared_error.sum({0, 2, 3}).to(torch::kDouble);
-  return bits + (per_channel * model_.QuantizationWeights(quality)).sum().item<double>();
+  return bits + (per_channel * weights).sum().item<double>();
 }
-
-namespace {
 
 // Per latent position, the weighted squared latent error summed over the
 // channels: ((1, C, h, w) float errors, (C) weights) -> h * w values.
 std::vector<double> PositionDistortion(const torch::Tensor& errors, const torch::Tensor& weights) {
-  const torch::Tensor sums =
-      (errors.to(torch::kDouble).pow(2) * weights.reshape({1, -1, 1, 1})).sum(std::vector<int64_t>{0, 1}).reshape({-1}).contiguous();
+  const torch::Tensor weighted = errors.to(torch::kDouble).pow(2) * weights.reshape({1, -1, 1, 1});
+  const torch::Tensor sums = weighted.sum(std::vector<int64_t>{0, 1}).reshape({-1}).contiguous();
   return std::vector<double>(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
 }
 
@@ -213,14 +213,16 @@ torch::Tensor SymbolTensor(std::vector<int32_t>& symbols, const torch::Tensor& l
 // hyperprior-only estimate of the intra frame: on a pan, that picked
 // predicted frames 8-13 % dearer than intra ones). A repeat costs no bits
 // and keeps the previous frame's error; where the latent rounds to the
-// previous one, it is taken without coding the others.
+// previous one (rate-distortion rounded with the intra scale indexes), it
+// is taken without coding the others. A model without rate-distortion
+// weights has costs of bits alone: a repeat then competes only that way.
 Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
                                torch::Tensor* reference, ImageEncodeStats* stats) {
   hyper_latent_.clear();
   modes_.clear();
   symbols_.clear();
   const bool intra_due = !reference_.defined() || frames_since_intra_ + 1 >= options_.keyframe_interval;
-  torch::Tensor intra_residuals, temporal_residuals;
+  torch::Tensor intra_residuals, temporal_residuals, weights;
   LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
     // As CodeLatent does, residuals wholly in the padding are coded as 0.
     const auto in_image = [&](const torch::Tensor& residuals) {
@@ -228,11 +230,10 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
     };
     intra_residuals = in_image(latent.y - latent.means);
     if (!intra_due) temporal_residuals = in_image(latent.y - *reference);
+    if (model_.has_quantization_weights()) weights = model_.QuantizationWeights(options.quality);
   }));
   // Rounded as they would be coded with the intra scale indexes, for the
   // mode search.
-  const torch::Tensor weights =
-      model_.has_quantization_weights() ? model_.QuantizationWeights(options.quality) : torch::Tensor();
   std::vector<int32_t> intra_symbols, temporal_symbols;
   if (!intra_due) {
     LCODEC_RETURN_IF_ERROR(RoundResiduals(intra_residuals, weights, model_.y_table(), latent.indexes, &intra_symbols));
@@ -284,11 +285,14 @@ Status VideoEncoder::CodeFrame(ImageLatent& latent, const ImageEncodeOptions& op
       double intra_cost = 0, predicted_cost = 0, repeat_cost = 0;
       LCODEC_RETURN_IF_ERROR(runtime::Guard("video encoding failed", [&] {
         predicted_y_hat = runtime::ReconstructLatent(coded, latent.means, *reference, choice.modes);
-        intra_cost = RateDistortionCost(latent, options.quality, intra_y_hat, intra_bits);
-        predicted_cost = RateDistortionCost(latent, options.quality, predicted_y_hat, predicted_bits);
-        repeat_cost = RateDistortionCost(latent, options.quality, *reference, 0);
+        // Both send the hyper-latent; a repeat sends nothing.
+        intra_cost = RateDistortionCost(latent, weights, intra_y_hat, latent.hyper_latent_bits + intra_bits);
+        predicted_cost =
+            RateDistortionCost(latent, weights, predicted_y_hat, latent.hyper_latent_bits + predicted_bits);
+        repeat_cost = RateDistortionCost(latent, weights, *reference, 0);
       }));
-      if (repeat_cost <= std::min(intra_cost, predicted_cost)) {
+      // Without weights the costs are bits alone, and a repeat would always win.
+      if (weights.defined() && repeat_cost <= std::min(intra_cost, predicted_cost)) {
         prefix->type = runtime::FrameType::kRepeat;
         hyper_latent_.clear();
         estimated_bits = 0;

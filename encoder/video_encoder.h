@@ -92,7 +92,6 @@ class VideoEncoder {
   Status RewritePrefix();
   Status CodeFrame(ImageLatent& latent, const ImageEncodeOptions& options, runtime::FramePrefix* prefix,
                    torch::Tensor* reference, ImageEncodeStats* stats);
-  double RateDistortionCost(const ImageLatent& latent, double quality, const torch::Tensor& y_hat, double bits);
 
   runtime::ImageModel& model_;
   // The container is built in `staging_` and moved out to the file or to

@@ -62,20 +62,30 @@ TEST(BlockModes, CodedResidualsAndReconstructionFollowTheModes) {
   EXPECT_TRUE(torch::equal(y_hat, torch::tensor(expected).reshape({1, 2, 1, 3})));
 }
 
+// 4 channels x 3 positions, all with scale index 12 (a wide distribution).
+// Position 0: the previous frame is far off, the intra residual small ->
+// intra. Position 1: the previous frame is close but not exact ->
+// temporal. Position 2: the previous frame is exact -> skip.
+struct ThreeModeLatent {
+  static constexpr size_t positions = 3;
+  std::vector<uint16_t> indexes = std::vector<uint16_t>(12, 12);
+  std::vector<int32_t> intra = std::vector<int32_t>(12), temporal = std::vector<int32_t>(12);
+  ThreeModeLatent() {
+    for (int c = 0; c < 4; ++c) {
+      intra[c * 3 + 0] = 1, temporal[c * 3 + 0] = 25;
+      intra[c * 3 + 1] = 9, temporal[c * 3 + 1] = c % 2;
+      intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
+    }
+  }
+};
+
 TEST(BlockModeSearch, PicksTheCheapestModeOfEachPosition) {
   const entropy::CdfTable table = ScaleTable();
-  // 4 channels x 3 positions, all with scale index 12 (a wide
-  // distribution). Position 0: the previous frame is far off, the intra
-  // residual small -> intra. Position 1: the previous frame is close but
-  // not exact -> temporal. Position 2: the previous frame is exact -> skip.
-  const size_t positions = 3;
-  std::vector<uint16_t> indexes(12, 12);
-  std::vector<int32_t> intra(12), temporal(12);
-  for (int c = 0; c < 4; ++c) {
-    intra[c * 3 + 0] = 1, temporal[c * 3 + 0] = 25;
-    intra[c * 3 + 1] = 9, temporal[c * 3 + 1] = c % 2;
-    intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
-  }
+  ThreeModeLatent latent;
+  const size_t positions = latent.positions;
+  const std::vector<uint16_t>& indexes = latent.indexes;
+  const std::vector<int32_t>& intra = latent.intra;
+  std::vector<int32_t>& temporal = latent.temporal;
   encoder::BlockModeChoice choice;
   ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, nullptr, &choice).ok());
   EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kTemporalBlock, kSkipBlock}));
@@ -104,35 +114,30 @@ TEST(BlockModeSearch, PicksTheCheapestModeOfEachPosition) {
 }
 
 TEST(BlockModeSearch, WithDistortionsAPositionSkipsWhereItsErrorCostsLessThanItsBits) {
-  // The latent of PicksTheCheapestModeOfEachPosition: by bits alone
-  // intra, temporal and skip.
+  // By bits alone: intra, temporal and skip.
   const entropy::CdfTable table = ScaleTable();
-  const size_t positions = 3;
-  std::vector<uint16_t> indexes(12, 12);
-  std::vector<int32_t> intra(12), temporal(12);
-  for (int c = 0; c < 4; ++c) {
-    intra[c * 3 + 0] = 1, temporal[c * 3 + 0] = 25;
-    intra[c * 3 + 1] = 9, temporal[c * 3 + 1] = c % 2;
-    intra[c * 3 + 2] = -8, temporal[c * 3 + 2] = 0;
-  }
+  const ThreeModeLatent latent;
+  const auto choose = [&](const encoder::ModeDistortions* distortions, encoder::BlockModeChoice* choice) {
+    return encoder::ChooseBlockModes(table, latent.indexes, latent.intra, latent.temporal, latent.positions,
+                                     distortions, choice);
+  };
   encoder::BlockModeChoice by_bits, choice;
-  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, nullptr, &by_bits).ok());
+  ASSERT_TRUE(choose(nullptr, &by_bits).ok());
   // Skipping position 1 costs far more than coding its temporal residual:
   // the modes stay, and the estimate counts bits, not distortion.
   encoder::ModeDistortions distortions{{3, 3, 3}, {0, 0, 0}, {1e6, 1e6, 0}};
-  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).ok());
+  ASSERT_TRUE(choose(&distortions, &choice).ok());
   EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kTemporalBlock, kSkipBlock}));
   EXPECT_EQ(choice.estimated_bits, by_bits.estimated_bits);
   EXPECT_GT(choice.mode_map_bits, 0);
   EXPECT_LT(choice.mode_map_bits, choice.estimated_bits);
   // Skipping it loses half a bit's worth, less than its symbols cost.
   distortions.skip[1] = 0.5;
-  ASSERT_TRUE(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).ok());
+  ASSERT_TRUE(choose(&distortions, &choice).ok());
   EXPECT_EQ(choice.modes, (std::vector<int32_t>{kIntraBlock, kSkipBlock, kSkipBlock}));
   EXPECT_LT(choice.estimated_bits, by_bits.estimated_bits);
   distortions.skip.pop_back();
-  EXPECT_EQ(encoder::ChooseBlockModes(table, indexes, intra, temporal, positions, &distortions, &choice).code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(choose(&distortions, &choice).code(), Status::Code::kInvalidArgument);
 }
 
 }  // namespace

@@ -362,8 +362,10 @@ std::vector<int64_t> Ticks(size_t count) {
 }
 
 TEST_F(VideoCodecTest, PredictedAndRepeatedFramesCostLessAtTheSameQuality) {
-  // The square moves for four frames, then stops for three.
-  const std::vector<Image> frames = Scenes({0, 1, 2, 3, 4, 4, 4, 4});
+  // The square moves for four frames, then stops for three. (Frame types
+  // follow the model's rate-distortion costs: by the tiny test model's, a
+  // square moving 4 pixels a frame is not worth coding, 8 are.)
+  const std::vector<Image> frames = Scenes({0, 2, 4, 6, 8, 8, 8, 8});
   const std::vector<uint8_t> intra = Encode(frames, Ticks(frames.size()), Format(64, 48), 8, /*keyframe_interval=*/1);
   EXPECT_EQ(frame_types_[0], frames.size());
   const std::vector<uint8_t> predicted = Encode(frames, Ticks(frames.size()), Format(64, 48), 8);
@@ -474,7 +476,7 @@ TEST_F(VideoCodecTest, VersionOneZeroStreamsDecode) {
 }
 
 TEST_F(VideoCodecTest, DamagedFrameTypesAndModeMapsAreErrors) {
-  const std::vector<Image> frames = Scenes({0, 1, 1});
+  const std::vector<Image> frames = Scenes({0, 2, 2});
   const std::vector<uint8_t> stream = Encode(frames, Ticks(3), Format(64, 48), 8);
   ASSERT_EQ(frame_types_, (std::array<uint64_t, runtime::kFrameTypeCount>{1, 1, 1}));
   auto expect_corrupt = [&](const std::vector<uint8_t>& damaged, const std::string& message) {
