@@ -108,6 +108,8 @@ int BenchImageMain(int argc, char** argv) {
       ("size", "resample the photo to WIDTHxHEIGHT first (0 keeps its size)",
        cxxopts::value<std::string>()->default_value("768x512"))
       ("q,quality", "lcodec quality", cxxopts::value<double>()->default_value("4"))
+      ("refine", "lcodec's rounds of latent refinement (lcodec encode --refine; counted as transforms)",
+       cxxopts::value<int>()->default_value("0"))
       ("m,model", "model file", cxxopts::value<std::string>()->default_value(DefaultImageModelPath()))
       ("threads", "threads for transforms and entropy coding", cxxopts::value<int>()->default_value("2"))
       ("repeats", "timed runs per figure (the median is shown)", cxxopts::value<int>()->default_value("3"));
@@ -140,6 +142,7 @@ int BenchImageMain(int argc, char** argv) {
 
   encoder::ImageEncodeOptions encode;
   encode.quality = args["quality"].as<double>();
+  encode.refinement_rounds = args["refine"].as<int>();
   encode.threads = threads;
   decoder::ImageDecodeOptions decode;
   decode.threads = threads;

@@ -74,6 +74,7 @@ int EncodeImageFile(const cxxopts::ParseResult& args, int threads) {
   encoder::ImageEncodeOptions options;
   options.threads = threads;
   options.quality = args["quality"].as<double>();
+  options.refinement_rounds = args["refine"].as<int>();
   std::vector<uint8_t> stream;
   encoder::ImageEncodeStats stats;
   {

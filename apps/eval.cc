@@ -137,6 +137,8 @@ int RunMain(int argc, char** argv) {
       ("codecs", "comma-separated; images: " + Join(eval::ImageCodecNames()) + "; audio: " +
        Join(eval::AudioCodecNames()) + " (default: all)", cxxopts::value<std::string>())
       ("m,model", "lcodec's model file (default: the shipped image or audio model)", cxxopts::value<std::string>())
+      ("refine", "images: lcodec's rounds of latent refinement (lcodec encode --refine)",
+       cxxopts::value<int>()->default_value("0"))
       ("jobs", "items coded in parallel, each on one thread (the default is one per core)",
        cxxopts::value<int>()->default_value(std::to_string(std::max(1u, std::thread::hardware_concurrency()))))
       ("shard", "i/N: run only this machine's share of the files (see 'lcodec eval merge')",
@@ -178,7 +180,7 @@ int RunMain(int argc, char** argv) {
                  summary.resumed);
     return Report(rows, codecs, args, output);
   }
-  eval::ImageRunOptions run{input, output, codecs, {model}, shard, jobs, progress};
+  eval::ImageRunOptions run{input, output, codecs, {model, args["refine"].as<int>()}, shard, jobs, progress};
   std::vector<eval::Row> rows;
   status = eval::RunImageEval(run, &rows, &summary);
   if (!status.ok()) return Fail(kCommand, status);

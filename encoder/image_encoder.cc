@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "encoder/latent_refinement.h"
 #include "encoder/latent_symbols.h"
 #include "encoder/rdo_rounding.h"
 #include "entropy/symbol_coder.h"
@@ -89,8 +90,21 @@ Status AnalyzeImageLatent(runtime::ImageModel& model, const Image& image, const 
   return Status::Ok();
 }
 
-Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const ImageEncodeOptions& options,
-                  std::vector<uint8_t>* out, torch::Tensor* y_hat, double* estimated_bits, ImageEncodeStats* stats) {
+namespace {
+
+// Each value's prior as coding derived it, (1, C, h, w) each.
+struct LatentPrior {
+  torch::Tensor means;
+  torch::Tensor indexes;  // int32
+};
+
+enum class Rounding { kRateDistortion, kNearest };
+
+// CodeLatent, with the rounding chosen; `prior`, if not null, receives the
+// prior of every value, and `out` may be null (no range coding).
+Status CodeLatentWith(runtime::ImageModel& model, const ImageLatent& latent, const ImageEncodeOptions& options,
+                      Rounding rounding, std::vector<uint8_t>* out, torch::Tensor* y_hat, double* estimated_bits,
+                      ImageEncodeStats* stats, LatentPrior* prior) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   Clock::duration prior_time{};
@@ -99,9 +113,14 @@ Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const I
   Status status;
   LCODEC_RETURN_IF_ERROR(runtime::Guard("image encoding failed", [&] {
     torch::NoGradGuard no_grad;
-    const torch::Tensor weights =
-        model.has_quantization_weights() ? model.QuantizationWeights(options.quality) : torch::Tensor();
+    const torch::Tensor weights = model.has_quantization_weights() && rounding == Rounding::kRateDistortion
+                                      ? model.QuantizationWeights(options.quality)
+                                      : torch::Tensor();
     *y_hat = torch::zeros_like(latent.y);
+    if (prior) {
+      prior->means = torch::zeros_like(latent.y);
+      prior->indexes = torch::zeros_like(latent.y);
+    }
     for (const runtime::LatentCodingStep& step : runtime::LatentCodingSteps(model, latent.y.size(1))) {
       torch::Tensor means;
       std::vector<uint16_t> step_indexes;
@@ -122,15 +141,22 @@ Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const I
       const int64_t count = static_cast<int64_t>(step_symbols.size());
       runtime::ScatterStep(step, torch::from_blob(step_symbols.data(), {count}, torch::kInt32).to(torch::kFloat) + means,
                            y_hat);
+      if (prior) {
+        runtime::ScatterStep(step, means, &prior->means);
+        runtime::ScatterStep(step, torch::tensor(std::vector<int32_t>(step_indexes.begin(), step_indexes.end()))
+                                       .to(torch::kFloat), &prior->indexes);
+      }
       symbols.insert(symbols.end(), step_symbols.begin(), step_symbols.end());
       indexes.insert(indexes.end(), step_indexes.begin(), step_indexes.end());
     }
   }));
   LCODEC_RETURN_IF_ERROR(status);
+  if (prior) prior->indexes = prior->indexes.to(torch::kInt32);
   entropy::CodingOptions coding;
   coding.threads = options.threads;
-  LCODEC_RETURN_IF_ERROR(
-      entropy::EncodeSymbols(model.y_table(), symbols.data(), indexes.data(), symbols.size(), coding, out));
+  if (out)
+    LCODEC_RETURN_IF_ERROR(
+        entropy::EncodeSymbols(model.y_table(), symbols.data(), indexes.data(), symbols.size(), coding, out));
   *estimated_bits = EstimatedBits(model.y_table(), symbols, indexes);
   if (stats) {
     stats->transform_seconds += std::chrono::duration<double>(prior_time).count();
@@ -139,13 +165,64 @@ Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const I
   return Status::Ok();
 }
 
+// (1, 1, H, W): 1 on the image's pixels, 0 in the padding of `x`.
+torch::Tensor PixelWeight(const Image& image, const torch::Tensor& x) {
+  using torch::indexing::Slice;
+  torch::Tensor weight = torch::zeros({1, 1, x.size(2), x.size(3)});
+  weight.index_put_({Slice(), Slice(), Slice(0, image.height), Slice(0, image.width)}, 1.0);
+  return weight;
+}
+
+// Codes `latent` with rate-distortion rounding, refines the result and
+// leaves in latent->y the refined values, which nearest rounding then codes
+// (exactly where the context's means moved by less than half a step).
+Status RefineCodedLatent(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
+                         ImageLatent* latent, ImageEncodeStats* stats) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  LatentPrior prior;
+  torch::Tensor y_hat;
+  double bits = 0;
+  LCODEC_RETURN_IF_ERROR(
+      CodeLatentWith(model, *latent, options, Rounding::kRateDistortion, nullptr, &y_hat, &bits, nullptr, &prior));
+  RefinementProblem problem;
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("image encoding failed", [&] {
+    torch::NoGradGuard no_grad;
+    problem.image = runtime::ImageToTensor(image, model.downsampling());
+    problem.image_weight = PixelWeight(image, problem.image);
+    problem.means = prior.means;
+    problem.indexes = prior.indexes;
+    problem.frozen = latent->image_area.defined() ? (latent->image_area == 0).to(torch::kFloat)
+                                                  : torch::zeros({1, 1, y_hat.size(2), y_hat.size(3)});
+    problem.weights = model.QuantizationWeights(options.quality) / model.rounding_distortion_factor();
+    problem.distortion_weight = model.DistortionWeight(options.quality);
+    problem.quality = options.quality;
+  }));
+  LCODEC_RETURN_IF_ERROR(RefineLatent(model, problem, options.refinement_rounds, options.tiling, &y_hat));
+  latent->y = y_hat;
+  if (stats) stats->transform_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CodeLatent(runtime::ImageModel& model, const ImageLatent& latent, const ImageEncodeOptions& options,
+                  std::vector<uint8_t>* out, torch::Tensor* y_hat, double* estimated_bits, ImageEncodeStats* stats) {
+  return CodeLatentWith(model, latent, options, Rounding::kRateDistortion, out, y_hat, estimated_bits, stats, nullptr);
+}
+
 Status EncodeImagePayload(runtime::ImageModel& model, const Image& image, const ImageEncodeOptions& options,
                           ImagePayload* out, ImageEncodeStats* stats) {
+  if (options.refinement_rounds < 0 || options.refinement_rounds > kMaxRefinementRounds)
+    return Status::InvalidArgument("refinement rounds must lie in [0, " + std::to_string(kMaxRefinementRounds) + "]");
   ImageLatent latent;
   LCODEC_RETURN_IF_ERROR(AnalyzeImageLatent(model, image, options, &latent, stats));
+  const bool refine = options.refinement_rounds > 0 && model.has_quantization_weights();
+  if (refine) LCODEC_RETURN_IF_ERROR(RefineCodedLatent(model, image, options, &latent, stats));
   torch::Tensor y_hat;
   double latent_bits = 0;
-  LCODEC_RETURN_IF_ERROR(CodeLatent(model, latent, options, &out->latent, &y_hat, &latent_bits, stats));
+  LCODEC_RETURN_IF_ERROR(CodeLatentWith(model, latent, options, refine ? Rounding::kNearest : Rounding::kRateDistortion,
+                                        &out->latent, &y_hat, &latent_bits, stats, nullptr));
   out->hyper_latent = std::move(latent.hyper_latent);
   if (stats) {
     stats->estimated_bits = latent.hyper_latent_bits + latent_bits;

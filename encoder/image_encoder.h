@@ -14,9 +14,15 @@
 
 namespace lcodec::encoder {
 
+inline constexpr int kMaxRefinementRounds = 64;  // more would only cost time
+
 struct ImageEncodeOptions {
   double quality = 4;  // model's range, e.g. 1..8; higher is better quality
   int threads = 1;     // entropy-coding threads (transforms use torch's setting)
+  // Rounds of latent refinement (latent_refinement.h), 0..kMaxRefinementRounds,
+  // for models with rate-distortion weights: each costs about three
+  // synthesis passes of time.
+  int refinement_rounds = 0;
   runtime::ImageTiling tiling;     // bounds the transforms' memory
   runtime::TileProgress progress;  // called as analysis tiles finish
 };
@@ -24,7 +30,7 @@ struct ImageEncodeOptions {
 struct ImageEncodeStats {
   double estimated_bits = 0;     // -sum log2 p of the coded symbols under the model's tables
   double coded_bits = 0;         // what the range coder actually wrote for them
-  double transform_seconds = 0;  // analysis, hyper-analysis and hyper-synthesis
+  double transform_seconds = 0;  // analysis, hyper-analysis, hyper-synthesis and refinement
   double entropy_seconds = 0;    // range coding
 };
 

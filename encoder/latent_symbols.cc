@@ -13,13 +13,14 @@ Status ToSymbols(const torch::Tensor& values, std::vector<int32_t>* out) {
   return Status::Ok();
 }
 
+double SymbolBits(const entropy::CdfTable& table, uint16_t index, int32_t value) {
+  return entropy::kCdfPrecision - std::log2(static_cast<double>(table.IntervalOf(index, value).freq));
+}
+
 double EstimatedBits(const entropy::CdfTable& table, const std::vector<int32_t>& values,
                      const std::vector<uint16_t>& indexes) {
   double bits = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const entropy::CdfTable::Interval in = table.IntervalOf(indexes[i], values[i]);
-    bits += entropy::kCdfPrecision - std::log2(static_cast<double>(in.freq));
-  }
+  for (size_t i = 0; i < values.size(); ++i) bits += SymbolBits(table, indexes[i], values[i]);
   return bits;
 }
 

@@ -5,13 +5,6 @@
 #include "encoder/latent_symbols.h"
 
 namespace lcodec::encoder {
-namespace {
-
-double Bits(const entropy::CdfTable& table, uint16_t index, int32_t value) {
-  return entropy::kCdfPrecision - std::log2(static_cast<double>(table.IntervalOf(index, value).freq));
-}
-
-}  // namespace
 
 Status RoundResiduals(const torch::Tensor& residuals, const torch::Tensor& weights, const entropy::CdfTable& table,
                       const std::vector<uint16_t>& indexes, std::vector<int32_t>* symbols) {
@@ -36,8 +29,8 @@ Status RoundResiduals(const torch::Tensor& residuals, const torch::Tensor& weigh
     const int32_t closer = nearest > 0 ? nearest - 1 : nearest + 1;
     const double channel_weight = w[(static_cast<int64_t>(i) / plane) % channels];
     const double nearest_error = double{e[i]} - nearest, closer_error = double{e[i]} - closer;
-    const double nearest_cost = channel_weight * nearest_error * nearest_error + Bits(table, indexes[i], nearest);
-    const double closer_cost = channel_weight * closer_error * closer_error + Bits(table, indexes[i], closer);
+    const double nearest_cost = channel_weight * nearest_error * nearest_error + SymbolBits(table, indexes[i], nearest);
+    const double closer_cost = channel_weight * closer_error * closer_error + SymbolBits(table, indexes[i], closer);
     if (closer_cost < nearest_cost) (*symbols)[i] = closer;
   }
   return Status::Ok();

@@ -15,7 +15,7 @@ const std::vector<std::string>& ImageCodecNames() {
 }
 
 Status MakeImageCodec(const std::string& name, const ImageCodecOptions& options, std::unique_ptr<ImageCodec>* out) {
-  if (name == "lcodec") return MakeLcodecImageCodec(options.model_path, out);
+  if (name == "lcodec") return MakeLcodecImageCodec(options, out);
   return MakeAvImageCodec(name, out);
 }
 

@@ -38,7 +38,8 @@ class ImageCodec {
 };
 
 struct ImageCodecOptions {
-  std::string model_path;  // lcodec's model file
+  std::string model_path;      // lcodec's model file
+  int refinement_rounds = 0;   // lcodec's encoder (encoder::ImageEncodeOptions)
 };
 
 // The codecs `lcodec eval` knows, in the order outputs list them.

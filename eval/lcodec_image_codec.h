@@ -12,7 +12,7 @@
 namespace lcodec::eval {
 
 // Loads the model (each instance its own copy: instances run on separate threads).
-Status MakeLcodecImageCodec(const std::string& model_path, std::unique_ptr<ImageCodec>* out);
+Status MakeLcodecImageCodec(const ImageCodecOptions& options, std::unique_ptr<ImageCodec>* out);
 
 }  // namespace lcodec::eval
 

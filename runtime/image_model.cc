@@ -1,6 +1,7 @@
 #include "runtime/image_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace lcodec::runtime {
@@ -20,16 +21,29 @@ Status ImageModel::Load(const std::string& path, ImageModel* out) {
   ImageModel model;
   LCODEC_RETURN_IF_ERROR(model.LoadCommon(path, "image", kMaxImageDownsampling, kSliceContextFormatVersion));
   model.has_quantization_weights_ = model.HasMethod("quantization_weights");
+  if (model.has_quantization_weights_) LCODEC_RETURN_IF_ERROR(model.LoadDistortionWeights(path));
   if (model.format_version() >= kSliceContextFormatVersion) LCODEC_RETURN_IF_ERROR(model.LoadSlices(path));
   *out = std::move(model);
+  return Status::Ok();
+}
+
+Status ImageModel::LoadDistortionWeights(const std::string& path) {
+  torch::Tensor log_lambdas;
+  LCODEC_RETURN_IF_ERROR(TensorAttribute(path, "log_lambdas", torch::kFloat64, &log_lambdas));
+  LCODEC_RETURN_IF_ERROR(FloatAttribute(path, "rdo_distortion_factor", &rdo_distortion_factor_));
+  const int64_t levels = log_lambdas.numel();
+  if (log_lambdas.dim() != 1 || levels < 2 || levels - 1 != static_cast<int64_t>(quality_max() - quality_min()) ||
+      !torch::isfinite(log_lambdas).all().item<bool>() || !(rdo_distortion_factor_ > 0))
+    return Status::InvalidArgument("'" + path + "': implausible rate-distortion weights");
+  log_lambdas_.assign(log_lambdas.data_ptr<double>(), log_lambdas.data_ptr<double>() + levels);
   return Status::Ok();
 }
 
 Status ImageModel::LoadSlices(const std::string& path) {
   if (!HasMethod("slice_prior")) return Status::InvalidArgument("'" + path + "': the model lacks its slice context");
   torch::Tensor sizes, channels;
-  LCODEC_RETURN_IF_ERROR(IntTensorAttribute(path, "slice_sizes", &sizes));
-  LCODEC_RETURN_IF_ERROR(IntTensorAttribute(path, "slice_channels", &channels));
+  LCODEC_RETURN_IF_ERROR(TensorAttribute(path, "slice_sizes", torch::kInt64, &sizes));
+  LCODEC_RETURN_IF_ERROR(TensorAttribute(path, "slice_channels", torch::kInt64, &channels));
   const auto bad = [&](const char* why) { return Status::InvalidArgument("'" + path + "': slice context " + why); };
   if (sizes.dim() != 1 || channels.dim() != 1 || sizes.numel() < 1 || sizes.numel() > kMaxSlices ||
       channels.numel() < 1 || channels.numel() > kMaxLatentChannels)
@@ -57,6 +71,16 @@ void ImageModel::SlicePrior(int k, const torch::Tensor& y_hat, const torch::Tens
   auto outputs = RunMethod("slice_prior", {static_cast<int64_t>(k), y_hat, means, indexes}).toTuple();
   *slice_means = outputs->elements().at(0).toTensor().contiguous();
   *slice_indexes = outputs->elements().at(1).toTensor().contiguous();
+}
+
+double ImageModel::DistortionWeight(double quality) const {
+  // Geometric interpolation between the two nearest levels, as
+  // models/lcodec/architectures.py interpolate_gain does.
+  const double position = std::clamp(quality - quality_min(), 0.0, static_cast<double>(log_lambdas_.size() - 1));
+  const size_t lower = std::min(static_cast<size_t>(position), log_lambdas_.size() - 2);
+  const double t = position - static_cast<double>(lower);
+  const double lambda = std::exp((1 - t) * log_lambdas_[lower] + t * log_lambdas_[lower + 1]);
+  return lambda * 255.0 * 255.0 / 3.0;
 }
 
 torch::Tensor ImageModel::QuantizationWeights(double quality) {

@@ -30,6 +30,13 @@ class ImageModel : public ModelFile {
   // costs about weights[c] * (e - r)^2 + bits(r) (models/lcodec/export.py).
   // Throws c10::Error like the transforms; callers Guard it.
   torch::Tensor QuantizationWeights(double quality);
+  // What a unit squared error of one pixel's colour channel (values in
+  // [0, 1]) costs in the training loss, in bits: the level's lambda
+  // (interpolated like the gains) times 255^2 / 3. The rounding weighs
+  // errors more: QuantizationWeights(q)[c] = rounding_distortion_factor() *
+  // DistortionWeight(q) * inverse_gain[c]^2. Models with quantization weights only.
+  double DistortionWeight(double quality) const;
+  double rounding_distortion_factor() const { return rdo_distortion_factor_; }
 
   // The slice context's slices: lists of latent channels that together
   // hold each channel once. Empty for models without a context.
@@ -41,9 +48,12 @@ class ImageModel : public ModelFile {
                   torch::Tensor* slice_means, torch::Tensor* slice_indexes);
 
  private:
+  Status LoadDistortionWeights(const std::string& path);
   Status LoadSlices(const std::string& path);
 
   bool has_quantization_weights_ = false;
+  std::vector<double> log_lambdas_;  // per trained level
+  double rdo_distortion_factor_ = 0;
   std::vector<std::vector<int64_t>> slices_;
 };
 

@@ -6,6 +6,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -162,9 +163,18 @@ Status ModelFile::IntAttribute(const std::string& path, const char* attribute, i
   return Status::Ok();
 }
 
-Status ModelFile::IntTensorAttribute(const std::string& path, const char* attribute, torch::Tensor* value) {
+Status ModelFile::FloatAttribute(const std::string& path, const char* attribute, double* value) {
+  const Status status = Guard("not a complete lcodec model", [&] { *value = module_.attr(attribute).toDouble(); });
+  if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
+  if (!std::isfinite(*value))
+    return Status::InvalidArgument("'" + path + "': model attribute " + attribute + " is not finite");
+  return Status::Ok();
+}
+
+Status ModelFile::TensorAttribute(const std::string& path, const char* attribute, torch::ScalarType type,
+                                  torch::Tensor* value) {
   const Status status = Guard("not a complete lcodec model", [&] {
-    *value = module_.attr(attribute).toTensor().to(torch::kInt64).contiguous();
+    *value = module_.attr(attribute).toTensor().to(type).contiguous();
   });
   if (!status.ok()) return Status::InvalidArgument("'" + path + "': " + status.message());
   return Status::Ok();

@@ -59,8 +59,11 @@ class ModelFile {
 
   // A plain integer attribute of the loaded file, which must lie in [low, high].
   Status IntAttribute(const std::string& path, const char* attribute, int64_t low, int64_t high, int64_t* value);
-  // A tensor attribute (buffer) of the loaded file, as int64.
-  Status IntTensorAttribute(const std::string& path, const char* attribute, torch::Tensor* value);
+  // A plain float attribute of the loaded file, which must be finite.
+  Status FloatAttribute(const std::string& path, const char* attribute, double* value);
+  // A tensor attribute (buffer) of the loaded file, as `type`.
+  Status TensorAttribute(const std::string& path, const char* attribute, torch::ScalarType type,
+                         torch::Tensor* value);
   bool HasAttribute(const char* attribute) const { return module_.hasattr(attribute); }
   bool HasMethod(const char* method) const { return module_.find_method(method).has_value(); }
   // Any of the file's methods (callers check HasMethod first).

@@ -13,6 +13,8 @@ expect 0 '"bytes"' "$lcodec" encode -i "$image" -o "$work/a.lc" -m "$model" -q 2
 expect 0 "test-tiny" "$lcodec" info -i "$work/a.lc"
 expect 0 "8-bit" "$lcodec" decode -i "$work/a.lc" -o "$work/a.png" -m "$model"
 expect 0 "bpp" "$lcodec" encode -i "$work/a.png" -o "$work/b.lc" -m "$model" --bpp 0.5
+expect 0 "bpp" "$lcodec" encode -i "$image" -o "$work/r.lc" -m "$model" -q 2.5 --refine 2
+expect 0 "8-bit" "$lcodec" decode -i "$work/r.lc" -o "$work/r.png" -m "$model"
 # Mistakes: each gives one clear line and exit 1 (bad command lines exit 2).
 expect 1 "pass -y" "$lcodec" encode -i "$image" -o "$work/a.lc" -m "$model"
 expect 1 "no such file" "$lcodec" encode -i "$work/missing.png" -o "$work/c.lc" -m "$model"
@@ -30,6 +32,7 @@ expect 2 "'lots' is not a valid value for --max-pixels" \
 expect 2 "'x' is not a valid value for --threads" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --threads=x
 expect 1 "--threads must be" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --threads 0
 expect 1 "--bpp must be positive" "$lcodec" encode -i "$image" -o "$work/c.lc" -m "$model" --bpp -1
+expect 1 "refinement rounds must lie in [0, 64]" "$lcodec" encode -i "$image" -o "$work/c.lc" -m "$model" --refine 65
 expect 2 "unknown command" "$lcodec" frobnicate
 expect 2 "does not exist (see --help)" "$lcodec" decode -i "$work/a.lc" -o "$work/c.png" -m "$model" --frobnicate
 expect 0 "--bpp" "$lcodec" encode --help
