@@ -102,11 +102,12 @@ Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHea
   // depend on the values decoded before it.
   entropy::SymbolDecoder symbols;
   LCODEC_RETURN_IF_ERROR(symbols.Open(model.y_table(), latent, latent_size, prior.indexes.size()));
-  torch::Tensor y_hat;
+  torch::Tensor y_hat, shift;  // the context sees y_hat, the synthesis y_hat + shift
   std::vector<runtime::LatentCodingStep> steps;
   const int64_t padded_height = runtime::PaddedSize(header.height, model.downsampling());
   LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
     y_hat = torch::zeros_like(prior.means);
+    shift = torch::zeros_like(prior.means);
     steps = runtime::LatentCodingSteps(model, y_hat.size(1));
   }));
   for (const runtime::LatentCodingStep& step : steps) {
@@ -123,12 +124,16 @@ Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHea
     entropy_seconds += std::chrono::duration<double>(Clock::now() - entropy_start).count();
     LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] {
       const int64_t count = static_cast<int64_t>(values.size());
-      runtime::ScatterStep(step, torch::from_blob(values.data(), {count}, torch::kInt32).to(torch::kFloat) + means,
-                           &y_hat);
+      const torch::Tensor residuals = torch::from_blob(values.data(), {count}, torch::kInt32);
+      runtime::ScatterStep(step, residuals.to(torch::kFloat) + means, &y_hat);
+      const torch::Tensor scale_indexes = torch::tensor(std::vector<int32_t>(indexes.begin(), indexes.end()));
+      runtime::ScatterStep(step, model.ReconstructionShift(header.quality, residuals, scale_indexes), &shift);
     }));
   }
   LCODEC_RETURN_IF_ERROR(symbols.Finish());
-  LCODEC_RETURN_IF_ERROR(SynthesizeLatent(model, header, y_hat, options, out));
+  torch::Tensor synthesis_input;
+  LCODEC_RETURN_IF_ERROR(runtime::Guard("image decoding failed", [&] { synthesis_input = y_hat + shift; }));
+  LCODEC_RETURN_IF_ERROR(SynthesizeLatent(model, header, synthesis_input, options, out));
   if (y_hat_out) *y_hat_out = y_hat;
   if (stats) {
     stats->entropy_seconds = entropy_seconds;

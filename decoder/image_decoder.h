@@ -39,7 +39,8 @@ Status DecodeImage(runtime::ImageModel& model, const uint8_t* data, size_t size,
 // ZLAT and YLAT bodies of an image whose width, height, channels, bit depth
 // and quality `header` gives (an image's or a video's header; the caller has
 // checked its model). options.limits are not used: the header was checked.
-// *y_hat, if given, receives the decoded latent (a video's next reference).
+// *y_hat, if given, receives the decoded latent, mean + r without the
+// model's reconstruction shift (a video's next reference).
 Status DecodeImagePayload(runtime::ImageModel& model, const bitstream::StreamHeader& header,
                           const uint8_t* hyper_latent, size_t hyper_latent_size, const uint8_t* latent,
                           size_t latent_size, const ImageDecodeOptions& options, Image* out,

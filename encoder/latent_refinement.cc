@@ -16,6 +16,10 @@ torch::Tensor DistortionGradient(runtime::ImageModel& model, const RefinementPro
   const int64_t stride = problem.image.size(2) / y_hat.size(2);
   const torch::Tensor target = torch::pixel_unshuffle(problem.image, stride);
   const torch::Tensor weight = torch::pixel_unshuffle(problem.image_weight, stride);
+  // The gradient with respect to the synthesis input is the one with
+  // respect to y_hat: the reconstruction shift is constant between moves.
+  const torch::Tensor residuals = (y_hat - problem.means).round();
+  const torch::Tensor input = y_hat + model.ReconstructionShift(problem.quality, residuals, problem.indexes);
   const auto gradient = [&](const std::vector<torch::Tensor>& tiles) {
     torch::AutoGradMode enable_grad(true);
     const torch::Tensor y = tiles[0].detach().requires_grad_(true);
@@ -24,16 +28,26 @@ torch::Tensor DistortionGradient(runtime::ImageModel& model, const RefinementPro
     const torch::Tensor loss = (error.square() * tiles[2].unsqueeze(1)).sum();
     return std::vector<torch::Tensor>{torch::autograd::grad({loss}, {y})[0]};
   };
-  return runtime::TransformInTiles({y_hat, target, weight}, tiling.ForStride(stride, tiling.synthesis_margin),
+  return runtime::TransformInTiles({input, target, weight}, tiling.ForStride(stride, tiling.synthesis_margin),
                                    gradient)[0];
 }
 
 // One round: moves each value of the positions of `parity` (row + column
-// parity) by the step, if any, that the estimate says lowers the cost.
-void MoveValues(const entropy::CdfTable& table, const RefinementProblem& problem, const torch::Tensor& gradient,
+// parity) by the step, if any, that the estimate says lowers the cost. A
+// step d of r moves the synthesis input by d plus the change of the
+// reconstruction shift.
+void MoveValues(const runtime::ImageModel& model, const RefinementProblem& problem, const torch::Tensor& gradient,
                 int parity, torch::Tensor* y_hat) {
+  const entropy::CdfTable& table = model.y_table();
   const int64_t channels = y_hat->size(1), height = y_hat->size(2), width = y_hat->size(3);
-  const torch::Tensor symbols = (*y_hat - problem.means).round().to(torch::kInt32).contiguous();
+  const torch::Tensor residuals = (*y_hat - problem.means).round();
+  const torch::Tensor symbols = residuals.to(torch::kInt32).contiguous();
+  const torch::Tensor shift = model.ReconstructionShift(problem.quality, residuals, problem.indexes);
+  const torch::Tensor input_steps[2] = {
+      (model.ReconstructionShift(problem.quality, residuals - 1, problem.indexes) - shift - 1)
+          .to(torch::kFloat64).contiguous(),
+      (model.ReconstructionShift(problem.quality, residuals + 1, problem.indexes) - shift + 1)
+          .to(torch::kFloat64).contiguous()};
   const torch::Tensor g = (gradient * problem.distortion_weight).to(torch::kFloat64).contiguous();
   const torch::Tensor indexes = problem.indexes.to(torch::kInt32).contiguous();
   const torch::Tensor frozen = problem.frozen.to(torch::kFloat32).contiguous();
@@ -43,6 +57,8 @@ void MoveValues(const entropy::CdfTable& table, const RefinementProblem& problem
   const double* grad = g.data_ptr<double>();
   const int32_t* index = indexes.data_ptr<int32_t>();
   const float* fixed = frozen.data_ptr<float>();
+  const double* down = input_steps[0].data_ptr<double>();
+  const double* up = input_steps[1].data_ptr<double>();
   float* move = moves.data_ptr<float>();
   for (int64_t c = 0; c < channels; ++c) {
     const double curvature = weights.data_ptr<double>()[c];
@@ -54,7 +70,9 @@ void MoveValues(const entropy::CdfTable& table, const RefinementProblem& problem
         const double bits = SymbolBits(table, table_index, r[i]);
         double best = 0;
         for (const int step : {-1, 1}) {
-          const double change = grad[i] * step + curvature + SymbolBits(table, table_index, r[i] + step) - bits;
+          const double input_step = (step > 0 ? up : down)[i];
+          const double change = grad[i] * input_step + curvature * input_step * input_step +
+                                SymbolBits(table, table_index, r[i] + step) - bits;
           if (change < best) {
             best = change;
             move[i] = static_cast<float>(step);
@@ -98,7 +116,7 @@ Status RefineLatent(runtime::ImageModel& model, const RefinementProblem& problem
     for (int round = 0; round < rounds; ++round) {
       const torch::Tensor gradient = DistortionGradient(model, problem, *y_hat, tiling);
       torch::NoGradGuard no_grad;
-      MoveValues(model.y_table(), problem, gradient, round % 2, y_hat);
+      MoveValues(model, problem, gradient, round % 2, y_hat);
     }
   }));
   return status;

@@ -9,8 +9,9 @@
 // the synthesis the gradient g of the pixels' weighted squared error with
 // respect to every decoded value, then moves a value one step (d = +-1)
 // where the second-order estimate of the cost change
-//   g * d + weight[channel] * d^2 + bits(r + d) - bits(r)
-// is negative. Costs are the training loss's (distortion weighted by the
+//   g * s + weight[channel] * s^2 + bits(r + d) - bits(r)
+// is negative, s being how far the synthesis input moves: d plus the change
+// of the model's reconstruction shift (ImageModel::ReconstructionShift). Costs are the training loss's (distortion weighted by the
 // level's lambda), and the curvature is exact for the orthonormal block DCT
 // alone: the rounding's weight without its factor 2, which stands in for
 // what rounding one value at a time cannot see and refinement measures. On

@@ -2,6 +2,7 @@
 """Export tiny untrained image and audio models for the C++ tests.
 
     /usr/bin/python3 models/make_test_model.py [--output FILE] [--other FILE] [--context FILE]
+                                               [--context-offsets FILE] [--bad-offsets FILE]
                                                [--audio FILE] [--audio-other FILE]
 
 Their weights are random (seeded), so their outputs look like noise, but
@@ -19,6 +20,7 @@ from lcodec.audio_data import decode, list_audio
 from lcodec.audio_export import export_audio_model
 from lcodec.data import list_images, load_rgb
 from lcodec.export import export_image_model
+from fit_reconstruction_offsets import MAGNITUDES, SCALE_COUNT, write_with_offsets
 
 CI_IMAGES = os.path.join(os.path.dirname(__file__), "..", "datasets", "ci", "images")
 CI_AUDIO = os.path.join(os.path.dirname(__file__), "..", "datasets", "ci", "audio")
@@ -37,11 +39,15 @@ def main() -> None:
     p.add_argument("--output", help="tiny image model")
     p.add_argument("--other", help="also write a second image model with other weights (for wrong-model tests)")
     p.add_argument("--context", help="tiny image model with a slice context (format version 2)")
+    p.add_argument("--context-offsets", help="the --context model with random reconstruction offsets (format 3)")
+    p.add_argument("--bad-offsets", help="the --context model with offsets of a whole step, which loaders refuse")
     p.add_argument("--audio", help="tiny audio model")
     p.add_argument("--audio-other", help="a second audio model with other weights")
     args = p.parse_args()
     if not any((args.output, args.other, args.context, args.audio, args.audio_other)):
         p.error("nothing to write: give --output and/or --audio")
+    if (args.context_offsets or args.bad_offsets) and not args.context:
+        p.error("--context-offsets and --bad-offsets need --context")
     torch.set_num_threads(1)
     if args.output or args.other or args.context:
         images = [load_rgb(path)[:, :128, :128] for path in list_images(CI_IMAGES)]
@@ -54,6 +60,13 @@ def main() -> None:
         torch.manual_seed(2)
         write_atomically(args.context, lambda tmp: export_image_model(tiny_context_model(), images, tmp,
                                                                       "test-tiny-context", steps=0))
+        levels = torch.jit.load(args.context).log_lambdas.numel()
+        for path, scale in ((args.context_offsets, 0.3), (args.bad_offsets, 1.0)):
+            if path is not None:
+                offsets = scale * (2 * torch.rand(levels, MAGNITUDES, SCALE_COUNT) - 1)
+                if scale >= 1:
+                    offsets[-1, 0, 0] = scale  # past any plausible offset
+                write_with_offsets(args.context, offsets, path, {"random": scale})
     if args.audio or args.audio_other:
         # Two seconds of each CI clip, every channel.
         signals = [torch.from_numpy(channel[:2 * SAMPLE_RATE]) for name in list_audio(CI_AUDIO)

@@ -9,8 +9,13 @@ namespace {
 
 // Image sides are padded to the downsampling factor, so it stays small.
 constexpr int kMaxImageDownsampling = 1024;
-// Format 2 adds the slice context.
+// Format 2 adds the slice context, format 3 the reconstruction offsets.
 constexpr int kSliceContextFormatVersion = 2;
+constexpr int kReconstructionOffsetsFormatVersion = 3;
+// Offsets move a value by less than half a step, for |r| = 1 .. K with K
+// small: bounds what a damaged file can make the synthesis see.
+constexpr double kMaxReconstructionOffset = 0.5;
+constexpr int64_t kMaxOffsetMagnitudes = 16;
 // Far more than any model needs; bounds the work a damaged file can ask for.
 constexpr int64_t kMaxSlices = 256;
 constexpr int64_t kMaxLatentChannels = 1 << 16;
@@ -19,10 +24,13 @@ constexpr int64_t kMaxLatentChannels = 1 << 16;
 
 Status ImageModel::Load(const std::string& path, ImageModel* out) {
   ImageModel model;
-  LCODEC_RETURN_IF_ERROR(model.LoadCommon(path, "image", kMaxImageDownsampling, kSliceContextFormatVersion));
+  LCODEC_RETURN_IF_ERROR(
+      model.LoadCommon(path, "image", kMaxImageDownsampling, kReconstructionOffsetsFormatVersion));
   model.has_quantization_weights_ = model.HasMethod("quantization_weights");
   if (model.has_quantization_weights_) LCODEC_RETURN_IF_ERROR(model.LoadDistortionWeights(path));
   if (model.format_version() >= kSliceContextFormatVersion) LCODEC_RETURN_IF_ERROR(model.LoadSlices(path));
+  if (model.format_version() >= kReconstructionOffsetsFormatVersion)
+    LCODEC_RETURN_IF_ERROR(model.LoadReconstructionOffsets(path));
   *out = std::move(model);
   return Status::Ok();
 }
@@ -64,6 +72,33 @@ Status ImageModel::LoadSlices(const std::string& path) {
   }
   if (start != order.size()) return bad("sizes do not add up");
   return Status::Ok();
+}
+
+Status ImageModel::LoadReconstructionOffsets(const std::string& path) {
+  torch::Tensor offsets;
+  LCODEC_RETURN_IF_ERROR(TensorAttribute(path, "reconstruction_offsets", torch::kFloat32, &offsets));
+  const int64_t levels = static_cast<int64_t>(quality_max() - quality_min()) + 1;
+  if (levels < 2 || offsets.dim() != 3 || offsets.size(0) != levels || offsets.size(1) < 1 ||
+      offsets.size(1) > kMaxOffsetMagnitudes || offsets.size(2) != static_cast<int64_t>(y_table().size()) ||
+      !torch::isfinite(offsets).all().item<bool>() || offsets.abs().max().item<double>() > kMaxReconstructionOffset)
+    return Status::InvalidArgument("'" + path + "': implausible reconstruction offsets");
+  reconstruction_offsets_ = offsets.contiguous();
+  return Status::Ok();
+}
+
+torch::Tensor ImageModel::ReconstructionShift(double quality, const torch::Tensor& residuals,
+                                              const torch::Tensor& indexes) const {
+  if (!reconstruction_offsets_.defined()) return torch::zeros(residuals.sizes(), torch::kFloat);
+  const int64_t levels = reconstruction_offsets_.size(0);
+  const double position = std::clamp(quality - quality_min(), 0.0, static_cast<double>(levels - 1));
+  const int64_t lower = std::min(static_cast<int64_t>(position), levels - 2);
+  const double t = position - static_cast<double>(lower);
+  const torch::Tensor offsets =
+      ((1 - t) * reconstruction_offsets_[lower] + t * reconstruction_offsets_[lower + 1]).reshape(-1);
+  const int64_t magnitudes = reconstruction_offsets_.size(1), scales = reconstruction_offsets_.size(2);
+  const torch::Tensor r = residuals.to(torch::kLong);
+  const torch::Tensor key = (r.abs().clamp(1, magnitudes) - 1) * scales + indexes.to(torch::kLong);
+  return r.sign().to(torch::kFloat) * offsets.index({key.reshape(-1)}).reshape(residuals.sizes());
 }
 
 void ImageModel::SlicePrior(int k, const torch::Tensor& y_hat, const torch::Tensor& means,

@@ -6,7 +6,8 @@
 // the encoder's rate-distortion rounding weights (QuantizationWeights) and,
 // from format version 2, a slice context (SlicePrior) that refines the
 // hyperprior's means and scale indexes from values already decoded
-// (runtime/latent_coding.h says in which order).
+// (runtime/latent_coding.h says in which order), and from format version 3
+// reconstruction offsets (ReconstructionShift).
 #ifndef LCODEC_RUNTIME_IMAGE_MODEL_H_
 #define LCODEC_RUNTIME_IMAGE_MODEL_H_
 
@@ -38,6 +39,16 @@ class ImageModel : public ModelFile {
   double DistortionWeight(double quality) const;
   double rounding_distortion_factor() const { return rdo_distortion_factor_; }
 
+  // What the synthesis input adds to mean + r for latent values coded as the
+  // residuals r (any shape; integral values) with these scale indexes (same
+  // shape): sign(r) * offsets[min(|r|, K) - 1][index], the offsets of the
+  // two nearest trained levels interpolated linearly
+  // (models/fit_reconstruction_offsets.py says why they pay). Float, zeros
+  // for files before format version 3. Parsing never depends on it; the
+  // slice context sees mean + r. Throws like the transforms.
+  torch::Tensor ReconstructionShift(double quality, const torch::Tensor& residuals,
+                                    const torch::Tensor& indexes) const;
+
   // The slice context's slices: lists of latent channels that together
   // hold each channel once. Empty for models without a context.
   const std::vector<std::vector<int64_t>>& slices() const { return slices_; }
@@ -50,11 +61,13 @@ class ImageModel : public ModelFile {
  private:
   Status LoadDistortionWeights(const std::string& path);
   Status LoadSlices(const std::string& path);
+  Status LoadReconstructionOffsets(const std::string& path);
 
   bool has_quantization_weights_ = false;
   std::vector<double> log_lambdas_;  // per trained level
   double rdo_distortion_factor_ = 0;
   std::vector<std::vector<int64_t>> slices_;
+  torch::Tensor reconstruction_offsets_;  // (levels, K, scale count) float; undefined before format 3
 };
 
 }  // namespace lcodec::runtime
